@@ -1,0 +1,29 @@
+/* Shared helpers for synack's CUnit suites. */
+#include "test_util.h"
+
+char *
+test_data_path(const char *name)
+{
+  return g_build_filename(SYNACK_TEST_DATA_DIR, name, NULL);
+}
+
+/* Newton's iteration for the inverse of an odd number modulo 2^64: each step doubles the
+ * number of correct low bits, so six steps from a (correct to 3 bits) suffice. */
+static uint64_t
+inverse_odd(uint64_t a)
+{
+  uint64_t x = a;
+  for (int i = 0; i < 6; i++)
+    x *= 2 - a * x;
+  return x;
+}
+
+SimRng
+test_rng_with_next_output(uint64_t x)
+{
+  /* xoshiro256** outputs rotl(s[1] * 5, 7) * 9; 5 and 9 are invertible modulo 2^64 */
+  uint64_t y = x * inverse_odd(9);
+  y = (y >> 7) | (y << 57);
+  SimRng r = { { 1, y * inverse_odd(5), 0, 0 } };
+  return r;
+}
