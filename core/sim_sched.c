@@ -679,8 +679,11 @@ sim_sched_run(SimSched *q, SimTime until)
   q->stop = FALSE;
   for (;;) {
     Event *e = peek(q);
-    if (e == NULL)
+    if (e == NULL) {
+      if (until != SIM_TIME_MAX && until > q->now)
+        q->now = until;
       return SIM_RUN_EMPTY;
+    }
     if (e->time > until) {
       if (until > q->now)
         q->now = until;

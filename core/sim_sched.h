@@ -37,7 +37,7 @@ typedef struct {
 } SimSchedStats;
 
 typedef enum {
-  SIM_RUN_EMPTY,    /* no event left */
+  SIM_RUN_EMPTY,    /* no event left (now == the limit, if finite) */
   SIM_RUN_TIME,     /* the next event is after the time limit; now == the limit */
   SIM_RUN_STOPPED,  /* sim_sched_stop() was called by a callback */
 } SimRunResult;
@@ -64,7 +64,8 @@ gboolean sim_sched_cancel(SimSched *s, SimEventId id);
 gboolean sim_sched_is_pending(const SimSched *s, SimEventId id);
 
 /* Fires events in (time, seq) order while their time is <= @until (SIM_TIME_MAX: until
- * none is left), or until a callback calls sim_sched_stop(). */
+ * none is left), or until a callback calls sim_sched_stop(). Unless stopped, the clock
+ * then reads @until (when finite): the run covered that span even if it was quiet. */
 SimRunResult sim_sched_run(SimSched *s, SimTime until);
 /* Fires the next event, if any; FALSE when none is left. */
 gboolean sim_sched_step(SimSched *s);

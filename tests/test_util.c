@@ -27,3 +27,34 @@ test_rng_with_next_output(uint64_t x)
   SimRng r = { { 1, y * inverse_odd(5), 0, 0 } };
   return r;
 }
+
+static unsigned criticals;
+static guint critical_handler;
+
+static void
+count_critical(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+  (void)domain, (void)level, (void)msg, (void)data;
+  criticals++;
+}
+
+void
+test_criticals_catch(void)
+{
+  criticals = 0;
+  critical_handler = g_log_set_handler("synack", G_LOG_LEVEL_CRITICAL, count_critical, NULL);
+}
+
+unsigned
+test_criticals_count(void)
+{
+  return criticals;
+}
+
+unsigned
+test_criticals_release(void)
+{
+  g_log_remove_handler("synack", critical_handler);
+  critical_handler = 0;
+  return criticals;
+}

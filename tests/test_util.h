@@ -34,3 +34,10 @@ char *test_data_path(const char *name);
 
 /* A generator whose next output is exactly @x (to test the extremes of a draw). */
 SimRng test_rng_with_next_output(uint64_t x);
+
+/* Counts the criticals synack's libraries log for misuse (g_return_val_if_fail) instead
+ * of printing them: from test_criticals_catch() until test_criticals_release(), which
+ * returns how many there were; test_criticals_count() reads the count meanwhile. */
+void test_criticals_catch(void);
+unsigned test_criticals_count(void);
+unsigned test_criticals_release(void);

@@ -41,24 +41,6 @@ test_schema(void)
   return schema;
 }
 
-/* Counts g_critical messages while a test provokes them on purpose. */
-static guint criticals_seen;
-
-static void
-count_criticals(const gchar *domain, GLogLevelFlags level, const gchar *message,
-                gpointer data)
-{
-  (void)domain, (void)message, (void)data;
-  if (level & G_LOG_LEVEL_CRITICAL)
-    criticals_seen++;
-}
-
-static GLogFunc
-criticals_capture(void)
-{
-  criticals_seen = 0;
-  return g_log_set_default_handler(count_criticals, NULL);
-}
 
 /* Loads @text as "t.ini", validates, and expects SIM_ERROR_INVALID containing @needle;
  * returns the message (owned) for further checks. */
@@ -966,11 +948,10 @@ static void
 schema_duplicate_declaration_is_critical(void)
 {
   g_autoptr(SimSchema) schema = test_schema();
-  GLogFunc saved = criticals_capture();
+  test_criticals_catch();
   sim_schema_add(schema, &test_specs[5], 1);    /* [tcp] time_wait */
   sim_schema_add(schema, &test_specs[12], 1);   /* [link.*] rate */
-  g_log_set_default_handler(saved, NULL);
-  CU_ASSERT_EQUAL(criticals_seen, 2);
+  CU_ASSERT_EQUAL(test_criticals_release(), 2);
   CU_ASSERT_EQUAL(sim_schema_size(schema), G_N_ELEMENTS(test_specs));
 }
 
@@ -983,11 +964,10 @@ bad_default_is_critical(void)
   g_autoptr(SimSchema) schema = sim_schema_new();
   sim_schema_add(schema, broken, G_N_ELEMENTS(broken));
   g_autoptr(SimConfig) cfg = sim_config_new(schema);
-  GLogFunc saved = criticals_capture();
+  test_criticals_catch();
   gboolean ok = sim_config_validate(cfg, NULL);
-  g_log_set_default_handler(saved, NULL);
+  CU_ASSERT_EQUAL(test_criticals_release(), 1);
   CU_ASSERT_TRUE(ok);   /* the user's config is not at fault */
-  CU_ASSERT_EQUAL(criticals_seen, 1);
 }
 
 static void
@@ -997,13 +977,13 @@ getter_misuse_is_critical(void)
   g_autoptr(SimConfig) cfg = sim_config_new(schema);
   GError *err = NULL;
   CU_ASSERT_TRUE_FATAL(sim_config_load_data(cfg, MINIMAL, "t.ini", &err));
-  GLogFunc saved = criticals_capture();
+  test_criticals_catch();
   int64_t before_validation = sim_config_get_int(cfg, "experiment", "seed");
-  guint unvalidated = criticals_seen;
+  unsigned unvalidated = test_criticals_count();
   gboolean ok = sim_config_validate(cfg, NULL);
   int64_t wrong_type = sim_config_get_int(cfg, "tcp", "time_wait");
   int64_t unknown = sim_config_get_int(cfg, "tcp", "nosuch");
-  g_log_set_default_handler(saved, NULL);
+  unsigned criticals_seen = test_criticals_release();
   CU_ASSERT_EQUAL(before_validation, 0);
   CU_ASSERT_EQUAL(unvalidated, 1);
   CU_ASSERT_TRUE(ok);
