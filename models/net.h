@@ -1,0 +1,56 @@
+/* net: the world of one simulation run: its scheduler, log, segment pool and random
+ * stream identity, shared by the hosts and links built in it. One Net per run; nothing
+ * here is global, so runs on different threads share nothing. */
+#pragma once
+
+#include <stdint.h>
+#include <glib.h>
+#include "segment.h"
+#include "sim_log.h"
+#include "sim_rng.h"
+#include "sim_sched.h"
+
+G_BEGIN_DECLS
+
+/* Whatever segments can be handed to: a host, or a test harness playing a peer. */
+typedef struct {
+  void (*deliver)(void *ctx, Segment *seg);   /* takes ownership of @seg */
+  void *ctx;
+} NetRx;
+
+/* Counts the TCP model keeps per run (tcp.h names the states; TcpState indexes these). */
+#define NET_TCP_NSTATES 11
+typedef struct {
+  uint64_t live_conns;                                  /* connections allocated, not freed */
+  uint64_t conns_created;
+  uint64_t transitions[NET_TCP_NSTATES][NET_TCP_NSTATES]; /* [from][to] */
+} NetTcpCounts;
+
+typedef struct Net {
+  SimSched *sched;          /* not owned */
+  SimLog *log;              /* not owned; never NULL (a silent log if none given) */
+  SegPool segs;
+  SimRngStreamId stream;    /* seed, point, replication; .component set per component */
+  uint64_t next_incarnation;
+  NetTcpCounts tcp;
+  SimLog silent;
+} Net;
+
+/* A world over @sched (which must outlive it). @log may be NULL. @stream names the run's
+ * streams; its component field is ignored. */
+Net *net_new(SimSched *sched, SimLog *log, const SimRngStreamId *stream);
+/* Frees the world; segments still in flight are reclaimed with the pool. */
+void net_free(Net *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Net, net_free)
+
+/* Seeds @rng as the stream of component @component of this run. Components are numbered
+ * by whoever builds them (topologies), so adding one never shifts another's stream. */
+void net_component_rng(const Net *net, uint64_t component, SimRng *rng);
+
+static inline SimTime
+net_now(const Net *net)
+{
+  return sim_sched_now(net->sched);
+}
+
+G_END_DECLS

@@ -1,0 +1,1398 @@
+/* tcp: the RFC 9293 connection model. Shared checks first, then one handler per state
+ * (on_seg_listen, on_seg_syn_sent, on_seg_synced), each citing the section of RFC 9293
+ * §3.10.7 it implements; every change of state goes through tcp_set_state(), which
+ * checks the legality table, counts the transition, keeps the time spent per state and
+ * feeds the trace. One timer per connection serves whatever the state needs: SYN,
+ * SYN-ACK, data and FIN retransmission, TIME-WAIT, and the orphan FIN-WAIT-2 limit. */
+#include "tcp.h"
+#include "host_internal.h"
+#include "sim_error.h"
+
+#include <string.h>
+
+enum {
+  F_APP_RELEASED = 1 << 0,  /* the app let go (tcp_close/abort) or never had it (embryo) */
+  F_FIN_WANTED = 1 << 1,    /* the app is done writing: send FIN after the data */
+  F_FIN_SENT = 1 << 2,
+  F_FIN_RCVD = 1 << 3,
+  F_TIMING = 1 << 4,        /* an RTT measurement is running (Karn: only fresh data) */
+  F_LISTENER = 1 << 5,
+  F_IN_TABLE = 1 << 6,      /* in the host's connection table */
+  F_ACCEPTED = 1 << 7,      /* a child the app has taken with tcp_accept */
+  F_PASSIVE = 1 << 8,       /* a child of a listener */
+  F_EMBRYO = 1 << 9,        /* a child not yet ESTABLISHED (counted in n_embryos) */
+};
+
+struct TcpConn {
+  TcpTuple t;               /* key of the host's table: must stay first */
+  Host *host;
+  uint8_t state;            /* TcpState */
+  uint8_t retries;          /* consecutive retransmissions of the oldest unacked item */
+  uint8_t backoff;          /* RTO doublings in force */
+  uint8_t err;              /* TcpErr that closed the connection */
+  uint16_t flags;           /* F_* */
+  uint16_t busy;            /* nesting of entry points, to free only at the outermost */
+  uint32_t iss, irs;
+  uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
+  uint32_t snd_queued;      /* bytes written and not yet acknowledged */
+  uint32_t rcv_nxt, rcv_avail;
+  uint32_t peer_mss;
+  uint32_t rtt_seq;         /* the measurement ends when this is acknowledged */
+  SimTime rtt_start;
+  SimTime srtt, rttvar;     /* 0 until the first sample */
+  SimTime rto;              /* without backoff */
+  SimTime state_since;
+  SimTime connect_deadline;
+  SimTimer timer;
+  const TcpCallbacks *cb;
+  void *app;
+  uint64_t incarnation;
+  TcpConn *parent;          /* listener of a child until it is accepted */
+  TcpConn *next;            /* accept queue link */
+  /* listener only */
+  TcpConn *accept_head, *accept_tail;
+  uint16_t backlog, n_accept, n_embryos;
+  TcpConnStats stats;
+  SimTime state_time[TCP_NSTATES];
+};
+
+static const char *const state_names[TCP_NSTATES] = {
+  "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+  "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+};
+
+const char *
+tcp_state_name(TcpState s)
+{
+  return s < TCP_NSTATES ? state_names[s] : "?";
+}
+
+/* RFC 9293 Figure 5, plus the exits every state has to CLOSED (abort, reset, timeout)
+ * and a passive child's LISTEN -> SYN-RECEIVED (the listener's own transition, taken by
+ * the new connection it spawns). */
+#define T(from, to) [from][to] = TRUE
+static const gboolean legal[TCP_NSTATES][TCP_NSTATES] = {
+  T(TCP_CLOSED, TCP_LISTEN),            /* passive OPEN */
+  T(TCP_CLOSED, TCP_SYN_SENT),          /* active OPEN, send SYN */
+  T(TCP_LISTEN, TCP_SYN_RECEIVED),      /* rcv SYN, send SYN,ACK */
+  T(TCP_LISTEN, TCP_SYN_SENT),          /* SEND (rare) */
+  T(TCP_LISTEN, TCP_CLOSED),            /* CLOSE */
+  T(TCP_SYN_SENT, TCP_SYN_RECEIVED),    /* rcv SYN (simultaneous open), send SYN,ACK */
+  T(TCP_SYN_SENT, TCP_ESTABLISHED),     /* rcv SYN,ACK, send ACK */
+  T(TCP_SYN_SENT, TCP_CLOSED),          /* CLOSE, timeout, RST */
+  T(TCP_SYN_RECEIVED, TCP_ESTABLISHED), /* rcv ACK of SYN */
+  T(TCP_SYN_RECEIVED, TCP_FIN_WAIT_1),  /* CLOSE, send FIN */
+  T(TCP_SYN_RECEIVED, TCP_CLOSE_WAIT),  /* rcv FIN with the ACK of our SYN */
+  T(TCP_SYN_RECEIVED, TCP_CLOSED),      /* RST, timeout */
+  T(TCP_ESTABLISHED, TCP_FIN_WAIT_1),   /* CLOSE, send FIN */
+  T(TCP_ESTABLISHED, TCP_CLOSE_WAIT),   /* rcv FIN, send ACK */
+  T(TCP_ESTABLISHED, TCP_CLOSED),       /* abort, RST, timeout */
+  T(TCP_FIN_WAIT_1, TCP_FIN_WAIT_2),    /* rcv ACK of FIN */
+  T(TCP_FIN_WAIT_1, TCP_CLOSING),       /* rcv FIN, send ACK */
+  T(TCP_FIN_WAIT_1, TCP_TIME_WAIT),     /* rcv FIN and ACK of FIN together */
+  T(TCP_FIN_WAIT_1, TCP_CLOSED),
+  T(TCP_FIN_WAIT_2, TCP_TIME_WAIT),     /* rcv FIN, send ACK */
+  T(TCP_FIN_WAIT_2, TCP_CLOSED),        /* orphan timeout, RST */
+  T(TCP_CLOSE_WAIT, TCP_LAST_ACK),      /* CLOSE, send FIN */
+  T(TCP_CLOSE_WAIT, TCP_CLOSED),
+  T(TCP_CLOSING, TCP_TIME_WAIT),        /* rcv ACK of FIN */
+  T(TCP_CLOSING, TCP_CLOSED),
+  T(TCP_LAST_ACK, TCP_CLOSED),          /* rcv ACK of FIN */
+  T(TCP_TIME_WAIT, TCP_CLOSED),         /* timeout = 2 MSL (or the configured length) */
+};
+#undef T
+
+gboolean
+tcp_transition_legal(TcpState from, TcpState to)
+{
+  return from < TCP_NSTATES && to < TCP_NSTATES && legal[from][to];
+}
+
+static const char *const err_names[] = {
+  "OK", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EADDRNOTAVAIL", "EADDRINUSE",
+  "EPIPE", "ENOTCONN", "EAGAIN",
+};
+
+const char *
+tcp_err_name(TcpErr e)
+{
+  return (unsigned)e < G_N_ELEMENTS(err_names) ? err_names[e] : "?";
+}
+
+/* ---- configuration ------------------------------------------------------------- */
+
+void
+tcp_config_preset(TcpConfig *cfg, TcpPreset preset)
+{
+  g_return_if_fail(cfg != NULL);
+  *cfg = (TcpConfig){
+    .mss = 1460,
+    .rcv_wnd = 65535,
+    .snd_buf = 1u << 20,
+    .rto_initial = 1 * SIM_S,
+    .rto_min = 200 * SIM_MS,
+    .rto_max = 120 * SIM_S,
+    .syn_retries = 6,
+    .syn_linear_timeouts = 0,
+    .synack_retries = 5,
+    .data_retries = 15,
+    .fin_retries = 8,
+    .connect_timeout = 0,
+    .time_wait = 60 * SIM_S,
+    .msl = 2 * SIM_MIN,
+    .fin_wait_2_timeout = 60 * SIM_S,
+    .tw_reuse = FALSE,
+    .tw_reuse_delay = 1 * SIM_S,
+    .isn = TCP_ISN_RANDOM,
+    .port_lo = 32768,
+    .port_hi = 60999,
+    .syn_backlog = 1024,
+    .handshake = 3,
+    .close = 4,
+  };
+  if (preset == TCP_PRESET_RFC) {
+    cfg->rto_min = 1 * SIM_S;            /* RFC 6298 (2.4) */
+    cfg->time_wait = 2 * cfg->msl;       /* RFC 9293 §3.10.7.4: 2 MSL */
+    cfg->fin_wait_2_timeout = 0;
+    cfg->isn = TCP_ISN_RFC6528;
+  }
+}
+
+gboolean
+tcp_config_validate(const TcpConfig *c, GError **error)
+{
+  g_return_val_if_fail(c != NULL, FALSE);
+  const char *bad = NULL, *why = NULL;
+  if (c->mss == 0)
+    bad = "mss", why = "must be at least 1 byte";
+  else if (c->rcv_wnd == 0)
+    bad = "rcv_wnd", why = "must be at least 1 byte";
+  else if (c->snd_buf == 0)
+    bad = "snd_buf", why = "must be at least 1 byte";
+  else if (c->rto_initial <= 0)
+    bad = "rto_initial", why = "must be > 0";
+  else if (c->rto_min <= 0)
+    bad = "rto_min", why = "must be > 0";
+  else if (c->rto_max < c->rto_min)
+    bad = "rto_max", why = "must be >= rto_min";
+  else if (c->syn_retries < 0 || c->syn_retries > 255)
+    bad = "syn_retries", why = "must be in [0, 255]";
+  else if (c->syn_linear_timeouts < 0 || c->syn_linear_timeouts > 255)
+    bad = "syn_linear_timeouts", why = "must be in [0, 255]";
+  else if (c->synack_retries < 0 || c->synack_retries > 255)
+    bad = "synack_retries", why = "must be in [0, 255]";
+  else if (c->data_retries < 0 || c->data_retries > 255)
+    bad = "data_retries", why = "must be in [0, 255]";
+  else if (c->fin_retries < 0 || c->fin_retries > 255)
+    bad = "fin_retries", why = "must be in [0, 255]";
+  else if (c->connect_timeout < 0)
+    bad = "connect_timeout", why = "must be >= 0";
+  else if (c->time_wait < 0)
+    bad = "time_wait", why = "must be >= 0";
+  else if (c->msl <= 0)
+    bad = "msl", why = "must be > 0";
+  else if (c->fin_wait_2_timeout < 0)
+    bad = "fin_wait_2_timeout", why = "must be >= 0";
+  else if (c->tw_reuse_delay < 0)
+    bad = "tw_reuse_delay", why = "must be >= 0";
+  else if ((unsigned)c->isn > TCP_ISN_ZERO)
+    bad = "isn", why = "must be random, clock, rfc6528 or zero";
+  else if (c->port_lo == 0 || c->port_lo > c->port_hi)
+    bad = "port_range", why = "must be a non-empty range of ports from 1 to 65535";
+  else if (c->syn_backlog < 1 || c->syn_backlog > 65535)
+    bad = "syn_backlog", why = "must be in [1, 65535]";
+  else if (c->handshake != 3)
+    bad = "handshake", why = "must be 3 (2 and 4 are lifecycle variants not built yet)";
+  else if (c->close != 4)
+    bad = "close", why = "must be 4 (3 is a lifecycle variant not built yet)";
+  if (bad == NULL)
+    return TRUE;
+  g_set_error(error, SIM_ERROR, SIM_ERROR_RANGE, "tcp.%s %s", bad, why);
+  return FALSE;
+}
+
+/* ---- small helpers -------------------------------------------------------------- */
+
+static inline Net *conn_net(const TcpConn *c) { return host_net(c->host); }
+static inline SimTime conn_now(const TcpConn *c) { return net_now(conn_net(c)); }
+static inline const TcpConfig *conn_cfg(const TcpConn *c) { return host_config(c->host); }
+
+enum { TRACE_STATE = 1, TRACE_SEND = 2, TRACE_RECV = 3 };
+
+static void on_timer(SimSched *s, void *ctx);
+
+static TcpConn *
+conn_new(Host *h, const TcpTuple *t, const TcpCallbacks *cb, void *app, TcpState state)
+{
+  TcpConn *c = g_new0(TcpConn, 1);
+  c->t = *t;
+  c->host = h;
+  c->state = (uint8_t)state;
+  c->cb = cb;
+  c->app = app;
+  c->incarnation = host_net(h)->next_incarnation++;
+  c->rto = conn_cfg(c)->rto_initial;
+  c->state_since = conn_now(c);
+  c->connect_deadline = SIM_TIME_NEVER;
+  sim_timer_init(&c->timer, on_timer, c);
+  Net *net = host_net(h);
+  net->tcp.live_conns++;
+  net->tcp.conns_created++;
+  return c;
+}
+
+static void
+conn_free(TcpConn *c)
+{
+  sim_timer_stop(conn_net(c)->sched, &c->timer);
+  if (c->flags & F_IN_TABLE)
+    host__conn_remove(c->host, c);
+  conn_net(c)->tcp.live_conns--;
+  g_free(c);
+}
+
+/* RFC 9293 §3.10.7: every state change goes through here. */
+static void
+tcp_set_state(TcpConn *c, TcpState to, const char *why)
+{
+  TcpState from = (TcpState)c->state;
+  g_assert(tcp_transition_legal(from, to));
+  Net *net = conn_net(c);
+  SimTime now = net_now(net);
+  c->state_time[from] += now - c->state_since;
+  c->state_since = now;
+  c->state = (uint8_t)to;
+  net->tcp.transitions[from][to]++;
+  SIM_TRACE(net->log, now, host_addr(c->host), TRACE_STATE, (int64_t)c->incarnation, from, to,
+            0);
+  SIM_LOG(net->log, SIM_LOG_DEBUG, now, "tcp", "%u:%u conn %" G_GUINT64_FORMAT " %s -> %s (%s)",
+          host_addr(c->host), c->t.lport, c->incarnation, state_names[from], state_names[to],
+          why);
+}
+
+static inline uint32_t
+rcv_wnd(const TcpConn *c)
+{
+  return conn_cfg(c)->rcv_wnd;
+}
+
+static void
+emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
+{
+  Net *net = conn_net(c);
+  Segment *s = seg_new(&net->segs);
+  s->src = c->t.laddr;
+  s->dst = c->t.raddr;
+  s->sport = c->t.lport;
+  s->dport = c->t.rport;
+  s->seq = seq;
+  s->ack = (flags & TCP_ACK) ? c->rcv_nxt : 0;
+  s->wnd = (flags & TCP_RST) ? 0 : rcv_wnd(c);
+  s->len = len;
+  s->flags = flags;
+  s->mss = (flags & TCP_SYN) ? (uint16_t)MIN(conn_cfg(c)->mss, 65535u) : 0;
+  s->incarnation = c->incarnation;
+  s->birth = net_now(net);
+  c->stats.segs_sent++;
+  SIM_TRACE(net->log, s->birth, host_addr(c->host), TRACE_SEND, (int64_t)c->incarnation,
+            flags | ((int64_t)len << 8), seq, s->ack);
+  host_send(c->host, s);
+}
+
+/* An empty ACK: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+static void
+send_ack(TcpConn *c)
+{
+  emit(c, TCP_ACK, c->snd_nxt, 0);
+}
+
+/* RFC 5961 §3.2, §4: the challenge ACK. */
+static void
+send_challenge_ack(TcpConn *c)
+{
+  c->stats.challenge_acks++;
+  send_ack(c);
+}
+
+/* ---- initial sequence numbers ---------------------------------------------------- */
+
+static uint64_t
+mix64(uint64_t x)
+{
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+static uint32_t
+choose_iss(TcpConn *c)
+{
+  SimTime now = conn_now(c);
+  uint32_t clock = (uint32_t)((uint64_t)now / (4 * SIM_US));   /* RFC 793: 4 us tick */
+  switch (conn_cfg(c)->isn) {
+  case TCP_ISN_ZERO:
+    return 0;
+  case TCP_ISN_CLOCK:
+    return clock;
+  case TCP_ISN_RFC6528: {
+    /* RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey) */
+    const uint64_t *k = host__isn_secret(c->host);
+    uint64_t h = mix64(((uint64_t)c->t.laddr << 32 | c->t.raddr) ^ k[0]);
+    h = mix64(h ^ ((uint64_t)c->t.lport << 16 | c->t.rport) ^ k[1]);
+    return clock + (uint32_t)h;
+  }
+  case TCP_ISN_RANDOM:
+  default:
+    return (uint32_t)sim_rng_next(host_rng(c->host));
+  }
+}
+
+/* ---- the timer ------------------------------------------------------------------- */
+
+static SimTime
+current_rto(const TcpConn *c)
+{
+  const TcpConfig *cfg = conn_cfg(c);
+  SimTime rto = c->rto;
+  for (unsigned i = 0; i < c->backoff && rto < cfg->rto_max; i++)
+    rto *= 2;
+  return MIN(rto, cfg->rto_max);
+}
+
+static void
+arm_timer(TcpConn *c, SimTime delay)
+{
+  SimTime when = conn_now(c) + delay;
+  if (c->state == TCP_SYN_SENT)
+    when = MIN(when, c->connect_deadline);
+  sim_timer_set(conn_net(c)->sched, &c->timer, when);
+}
+
+static void
+arm_rtx(TcpConn *c)
+{
+  arm_timer(c, current_rto(c));
+}
+
+static void
+stop_timer(TcpConn *c)
+{
+  sim_timer_stop(conn_net(c)->sched, &c->timer);
+}
+
+/* RFC 6298 (2.2), (2.3): a new RTT sample R. */
+static void
+rtt_sample(TcpConn *c, SimTime r)
+{
+  const TcpConfig *cfg = conn_cfg(c);
+  if (c->srtt == 0) {
+    c->srtt = r;
+    c->rttvar = r / 2;
+  } else {
+    SimTime err = c->srtt - r;
+    if (err < 0)
+      err = -err;
+    c->rttvar = (3 * c->rttvar + err) / 4;      /* beta = 1/4 */
+    c->srtt = (7 * c->srtt + r) / 8;            /* alpha = 1/8 */
+  }
+  SimTime rto = c->srtt + MAX((SimTime)1 * SIM_MS, 4 * c->rttvar);  /* G = 1 ms */
+  c->rto = CLAMP(rto, cfg->rto_min, cfg->rto_max);
+}
+
+/* ---- sending ------------------------------------------------------------------------ */
+
+/* Bytes written by the app and not yet sent. */
+static inline uint32_t
+unsent(const TcpConn *c)
+{
+  /* snd_queued counts written, unacknowledged bytes; of those, snd_nxt - snd_una minus
+   * the SYN and FIN sequence numbers in flight are sent */
+  uint32_t in_flight = c->snd_nxt - c->snd_una;
+  if (tcp_seq_leq(c->snd_una, c->iss))  /* SYN not yet acknowledged */
+    in_flight -= in_flight > 0;
+  if ((c->flags & F_FIN_SENT) && in_flight > 0)
+    in_flight--;
+  return c->snd_queued > in_flight ? c->snd_queued - in_flight : 0;
+}
+
+/* The window we may fill: the peer's advertised window. Congestion control would take
+ * the minimum with its own window here. */
+static inline uint32_t
+tcp_send_window(const TcpConn *c)
+{
+  return c->snd_wnd;
+}
+
+static inline uint32_t
+send_mss(const TcpConn *c)
+{
+  uint32_t mss = conn_cfg(c)->mss;
+  return c->peer_mss ? MIN(mss, c->peer_mss) : mss;
+}
+
+static gboolean
+may_send_data(const TcpConn *c)
+{
+  return c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT ||
+         c->state == TCP_FIN_WAIT_1 || c->state == TCP_LAST_ACK || c->state == TCP_CLOSING;
+}
+
+/* Sends what the window allows of the queued data, then the FIN if it is wanted and
+ * everything before it is sent (riding on the last data segment when it fits). */
+static void
+output(TcpConn *c)
+{
+  if (!may_send_data(c))
+    return;
+  gboolean sent_something = FALSE;
+  for (;;) {
+    uint32_t left = unsent(c);
+    uint32_t in_flight = c->snd_nxt - c->snd_una;
+    uint32_t wnd = tcp_send_window(c);
+    uint32_t room = wnd > in_flight ? wnd - in_flight : 0;
+    uint32_t len = MIN(MIN(left, send_mss(c)), room);
+    gboolean fin = (c->flags & F_FIN_WANTED) && !(c->flags & F_FIN_SENT) && len == left;
+    if (len == 0 && !fin)
+      break;
+    uint8_t flags = TCP_ACK;
+    if (len > 0 && len == left)
+      flags |= TCP_PSH;
+    if (fin)
+      flags |= TCP_FIN;
+    if (len > 0 && !(c->flags & F_TIMING)) {
+      c->flags |= F_TIMING;
+      c->rtt_seq = c->snd_nxt + len;
+      c->rtt_start = conn_now(c);
+    }
+    emit(c, flags, c->snd_nxt, len);
+    c->stats.bytes_sent += len;
+    c->snd_nxt += len + (fin ? 1 : 0);
+    if (fin)
+      c->flags |= F_FIN_SENT;
+    sent_something = TRUE;
+    if (fin)
+      break;
+  }
+  if (sent_something && !sim_timer_armed(&c->timer))
+    arm_rtx(c);
+}
+
+/* Go-back: sends again the oldest unacknowledged segment. */
+static void
+retransmit_oldest(TcpConn *c)
+{
+  c->stats.retransmits++;
+  c->flags &= ~F_TIMING;   /* Karn: no sample from a retransmitted segment */
+  if (tcp_seq_leq(c->snd_una, c->iss)) {      /* our SYN is not acknowledged yet */
+    emit(c, c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, c->iss, 0);
+    return;
+  }
+  uint32_t outstanding = c->snd_nxt - c->snd_una;
+  gboolean fin_out = (c->flags & F_FIN_SENT) != 0;
+  uint32_t data_out = outstanding - (fin_out ? 1 : 0);
+  uint32_t len = MIN(data_out, send_mss(c));
+  uint8_t flags = TCP_ACK;
+  if (len > 0 && len == data_out)
+    flags |= TCP_PSH;
+  if (fin_out && len == data_out)
+    flags |= TCP_FIN;
+  emit(c, flags, c->snd_una, len);
+}
+
+/* ---- closing and freeing ------------------------------------------------------------ */
+
+static void
+detach_from_parent(TcpConn *c)
+{
+  TcpConn *l = c->parent;
+  if (l == NULL)
+    return;
+  if (c->flags & F_EMBRYO) {
+    l->n_embryos--;
+    c->flags &= ~F_EMBRYO;
+  } else {
+    TcpConn **pp = &l->accept_head, *prev = NULL;
+    while (*pp && *pp != c) {
+      prev = *pp;
+      pp = &(*pp)->next;
+    }
+    if (*pp == c) {
+      *pp = c->next;
+      if (l->accept_tail == c)
+        l->accept_tail = prev;
+      l->n_accept--;
+    }
+  }
+  c->parent = NULL;
+  c->next = NULL;
+}
+
+/* Enters CLOSED: no more segments, the 4-tuple is free again. The app hears closed()
+ * unless it has let go; the stack frees the connection when the app has let go. */
+static void
+enter_closed(TcpConn *c, TcpErr err, const char *why)
+{
+  detach_from_parent(c);
+  tcp_set_state(c, TCP_CLOSED, why);
+  c->err = (uint8_t)err;
+  stop_timer(c);
+  if (c->flags & F_IN_TABLE) {
+    host__conn_remove(c->host, c);
+    c->flags &= ~F_IN_TABLE;
+  }
+  if (!(c->flags & F_APP_RELEASED) && c->cb && c->cb->closed)
+    c->cb->closed(c, err, c->app);
+}
+
+static inline void
+enter(TcpConn *c)
+{
+  c->busy++;
+}
+
+/* Leaves an entry point; frees @c if it is done and nobody holds it. */
+static void
+leave(TcpConn *c)
+{
+  if (--c->busy == 0 && c->state == TCP_CLOSED && (c->flags & F_APP_RELEASED))
+    conn_free(c);
+}
+
+static void
+enter_time_wait(TcpConn *c, const char *why)
+{
+  tcp_set_state(c, TCP_TIME_WAIT, why);
+  c->flags &= ~F_TIMING;
+  arm_timer(c, conn_cfg(c)->time_wait);
+}
+
+/* ---- the timer's work ---------------------------------------------------------------- */
+
+static void
+on_timer(SimSched *s, void *ctx)
+{
+  (void)s;
+  TcpConn *c = ctx;
+  const TcpConfig *cfg = conn_cfg(c);
+  enter(c);
+  switch (c->state) {
+  case TCP_TIME_WAIT:
+    enter_closed(c, TCP_OK, "TIME-WAIT timeout");
+    break;
+  case TCP_FIN_WAIT_2:
+    enter_closed(c, TCP_OK, "FIN-WAIT-2 timeout");
+    break;
+  case TCP_SYN_SENT:
+    c->stats.timeouts++;
+    if (c->retries >= cfg->syn_retries || conn_now(c) >= c->connect_deadline) {
+      enter_closed(c, TCP_ERR_TIMEDOUT, "SYN retries exhausted");
+      break;
+    }
+    c->retries++;
+    /* Linux's tcp_syn_linear_timeouts: the first retransmissions keep the initial RTO,
+     * then each timeout doubles it */
+    if (c->retries > cfg->syn_linear_timeouts)
+      c->backoff++;
+    retransmit_oldest(c);
+    arm_rtx(c);
+    break;
+  case TCP_SYN_RECEIVED:
+    c->stats.timeouts++;
+    if (c->retries >= cfg->synack_retries) {
+      enter_closed(c, TCP_ERR_TIMEDOUT, "SYN-ACK retries exhausted");
+      break;
+    }
+    c->retries++;
+    c->backoff++;
+    retransmit_oldest(c);
+    arm_rtx(c);
+    break;
+  default: {
+    c->stats.timeouts++;
+    int limit = (c->flags & F_APP_RELEASED) ? cfg->fin_retries : cfg->data_retries;
+    if (c->retries >= limit) {
+      enter_closed(c, TCP_ERR_TIMEDOUT, "retransmissions exhausted");
+      break;
+    }
+    c->retries++;
+    c->backoff++;   /* RFC 6298 (5.5) */
+    retransmit_oldest(c);
+    arm_rtx(c);     /* (5.6) */
+    break;
+  }
+  }
+  leave(c);
+}
+
+/* ---- arriving segments --------------------------------------------------------------- */
+
+/* Answer to a segment that belongs to no connection (RFC 9293 §3.10.7.1), also used for
+ * unacceptable ACKs in LISTEN and SYN-SENT:
+ *   ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+ *   ACK on:  <SEQ=SEG.ACK><CTL=RST> */
+static void
+reply_rst(Host *h, const Segment *in)
+{
+  if (in->flags & TCP_RST)
+    return;
+  Net *net = host_net(h);
+  Segment *s = seg_new(&net->segs);
+  s->src = in->dst;
+  s->dst = in->src;
+  s->sport = in->dport;
+  s->dport = in->sport;
+  if (in->flags & TCP_ACK) {
+    s->seq = in->ack;
+    s->flags = TCP_RST;
+  } else {
+    s->seq = 0;
+    s->ack = in->seq + seg_seq_len(in);
+    s->flags = TCP_RST | TCP_ACK;
+  }
+  s->birth = net_now(net);
+  host_send(h, s);
+}
+
+void
+tcp_reply_rst_closed(Host *h, const Segment *seg)
+{
+  if (!(seg->flags & TCP_RST))
+    host_stats_mut(h)->rst_sent_closed++;
+  reply_rst(h, seg);
+}
+
+/* §3.10.7.2 LISTEN */
+static void
+on_seg_listen(TcpConn *l, Segment *seg)
+{
+  Host *h = l->host;
+  if (seg->flags & TCP_RST)
+    return;                                   /* first: an incoming RST is ignored */
+  if (seg->flags & TCP_ACK) {                 /* second: any ACK is bad: RST */
+    reply_rst(h, seg);
+    return;
+  }
+  if (!(seg->flags & TCP_SYN))
+    return;                                   /* fourth: anything else is dropped */
+  /* third: a SYN. Linux drops it when the SYN queue or the accept queue is full. */
+  if (l->n_embryos >= conn_cfg(l)->syn_backlog) {
+    host_stats_mut(h)->syn_dropped++;
+    return;
+  }
+  if (l->n_accept >= l->backlog) {
+    host_stats_mut(h)->accept_dropped++;
+    return;
+  }
+  TcpTuple t = { seg->dst, seg->src, seg->dport, seg->sport };
+  TcpConn *c = conn_new(h, &t, l->cb, l->app, TCP_LISTEN);
+  c->flags |= F_APP_RELEASED | F_PASSIVE | F_EMBRYO;  /* the stack owns it until accepted */
+  c->parent = l;
+  l->n_embryos++;
+  host__conn_insert(h, c);
+  c->flags |= F_IN_TABLE;
+  c->irs = seg->seq;
+  c->rcv_nxt = seg->seq + 1;                  /* data on a SYN is not accepted */
+  c->peer_mss = seg->mss;
+  c->snd_wnd = seg->wnd;
+  c->snd_wl1 = seg->seq;
+  c->iss = choose_iss(c);
+  c->snd_una = c->iss;
+  c->snd_nxt = c->iss + 1;
+  tcp_set_state(c, TCP_SYN_RECEIVED, "rcv SYN");
+  emit(c, TCP_SYN | TCP_ACK, c->iss, 0);
+  arm_rtx(c);
+}
+
+/* The connection just reached ESTABLISHED: a close the app asked for meanwhile takes
+ * effect now (its FIN could not precede the handshake), then queued data goes out. */
+static void
+established_entered(TcpConn *c)
+{
+  if (c->state == TCP_ESTABLISHED && (c->flags & F_FIN_WANTED))
+    tcp_set_state(c, TCP_FIN_WAIT_1, "CLOSE queued before ESTABLISHED");
+  output(c);
+}
+
+/* The ACK of our SYN arrived in SYN-SENT (the SYN,ACK) or SYN-RECEIVED: take the first
+ * RTT sample unless the SYN was retransmitted (Karn). */
+static void
+handshake_rtt(TcpConn *c)
+{
+  if (c->retries == 0)
+    rtt_sample(c, conn_now(c) - c->state_since);
+  c->retries = 0;
+  c->backoff = 0;
+}
+
+/* §3.10.7.3 SYN-SENT */
+static void
+on_seg_syn_sent(TcpConn *c, Segment *seg)
+{
+  gboolean ack = (seg->flags & TCP_ACK) != 0;
+  /* first: the ACK must acknowledge our SYN: ISS < SEG.ACK <= SND.NXT */
+  if (ack && (tcp_seq_leq(seg->ack, c->iss) || tcp_seq_gt(seg->ack, c->snd_nxt))) {
+    if (!(seg->flags & TCP_RST))
+      reply_rst(c->host, seg);
+    return;
+  }
+  /* second: RST. Acceptable only with an acceptable ACK. */
+  if (seg->flags & TCP_RST) {
+    if (ack)
+      enter_closed(c, TCP_ERR_REFUSED, "rcv RST");
+    return;
+  }
+  /* fourth: SYN */
+  if (!(seg->flags & TCP_SYN))
+    return;
+  c->irs = seg->seq;
+  c->rcv_nxt = seg->seq + 1;
+  c->peer_mss = seg->mss;
+  if (ack) {
+    c->snd_una = seg->ack;
+    c->snd_wnd = seg->wnd;
+    c->snd_wl1 = seg->seq;
+    c->snd_wl2 = seg->ack;
+    handshake_rtt(c);
+    stop_timer(c);
+    tcp_set_state(c, TCP_ESTABLISHED, "rcv SYN,ACK");
+    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; data written during SYN-SENT rides on this
+     * third segment instead (claim C4), sent by output() below */
+    if (unsent(c) == 0 || c->snd_wnd == 0)
+      send_ack(c);
+    if (c->cb && c->cb->connected)
+      c->cb->connected(c, c->app);
+    established_entered(c);
+    return;
+  }
+  /* simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+  c->snd_wnd = seg->wnd;
+  c->snd_wl1 = seg->seq;
+  tcp_set_state(c, TCP_SYN_RECEIVED, "rcv SYN (simultaneous open)");
+  emit(c, TCP_SYN | TCP_ACK, c->iss, 0);
+  arm_rtx(c);
+}
+
+/* RFC 9293 §3.10.7.4, first check: is the segment acceptable? */
+static gboolean
+seq_acceptable(const TcpConn *c, const Segment *seg)
+{
+  uint32_t len = seg_seq_len(seg);
+  uint32_t wnd = rcv_wnd(c);
+  uint32_t seq = seg->seq;
+  if (len == 0) {
+    if (wnd == 0)
+      return seq == c->rcv_nxt;
+    return tcp_seq_leq(c->rcv_nxt, seq) && tcp_seq_lt(seq, c->rcv_nxt + wnd);
+  }
+  if (wnd == 0)
+    return FALSE;
+  uint32_t last = seq + len - 1;
+  return (tcp_seq_leq(c->rcv_nxt, seq) && tcp_seq_lt(seq, c->rcv_nxt + wnd)) ||
+         (tcp_seq_leq(c->rcv_nxt, last) && tcp_seq_lt(last, c->rcv_nxt + wnd));
+}
+
+static gboolean
+fin_acked(const TcpConn *c)
+{
+  return (c->flags & F_FIN_SENT) && c->snd_una == c->snd_nxt;
+}
+
+/* A child reached ESTABLISHED: queue it for accept() and tell the listener's app. */
+static void
+child_established(TcpConn *c)
+{
+  TcpConn *l = c->parent;
+  if (l == NULL)
+    return;
+  l->n_embryos--;
+  c->flags &= ~F_EMBRYO;
+  c->next = NULL;
+  if (l->accept_tail)
+    l->accept_tail->next = c;
+  else
+    l->accept_head = c;
+  l->accept_tail = c;
+  l->n_accept++;
+  if (l->cb && l->cb->acceptable)
+    l->cb->acceptable(l, l->app);
+}
+
+/* TIME-WAIT (§3.10.7.4): the only thing expected is a retransmission of the peer's FIN:
+ * acknowledge it and restart the timeout. A RST closes (RFC 9293; RFC 1337 would ignore
+ * it). A new SYN above RCV.NXT ends this incarnation so that the listener can take it
+ * (as Linux does); the caller hands the SYN on when this returns TRUE. */
+static gboolean
+on_seg_time_wait(TcpConn *c, Segment *seg)
+{
+  if (seg->flags & TCP_RST) {
+    if (seg->seq == c->rcv_nxt)
+      enter_closed(c, TCP_OK, "rcv RST in TIME-WAIT");
+    return FALSE;
+  }
+  if ((seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && tcp_seq_gt(seg->seq, c->rcv_nxt)) {
+    enter_closed(c, TCP_OK, "rcv SYN in TIME-WAIT (new incarnation)");
+    return TRUE;
+  }
+  if ((seg->flags & TCP_FIN) && seg->seq + seg_seq_len(seg) == c->rcv_nxt) {
+    send_ack(c);
+    arm_timer(c, conn_cfg(c)->time_wait);
+    return FALSE;
+  }
+  if (!seq_acceptable(c, seg) || (seg->flags & TCP_SYN))
+    send_ack(c);
+  return FALSE;
+}
+
+/* §3.10.7.4: SYN-RECEIVED and every synchronized state but TIME-WAIT. */
+static void
+on_seg_synced(TcpConn *c, Segment *seg)
+{
+  /* a duplicate of the peer's SYN in SYN-RECEIVED: send the SYN,ACK again (Linux) */
+  if (c->state == TCP_SYN_RECEIVED && (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+      seg->seq == c->irs) {
+    retransmit_oldest(c);
+    return;
+  }
+
+  /* first: sequence number */
+  if (!seq_acceptable(c, seg)) {
+    if (!(seg->flags & TCP_RST)) {
+      if (tcp_seq_lt(seg->seq, c->rcv_nxt))
+        c->stats.dup_segs++;
+      send_ack(c);
+    }
+    return;
+  }
+
+  /* second: RST (RFC 5961 §3.2: only an exact match resets; in window: challenge) */
+  if (seg->flags & TCP_RST) {
+    if (seg->seq != c->rcv_nxt) {
+      send_challenge_ack(c);
+      return;
+    }
+    switch (c->state) {
+    case TCP_SYN_RECEIVED:
+      enter_closed(c, (c->flags & F_PASSIVE) ? TCP_OK : TCP_ERR_REFUSED, "rcv RST");
+      return;
+    case TCP_ESTABLISHED:
+    case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
+    case TCP_CLOSE_WAIT:
+      enter_closed(c, TCP_ERR_RESET, "rcv RST");
+      return;
+    default: /* CLOSING, LAST-ACK */
+      enter_closed(c, TCP_OK, "rcv RST");
+      return;
+    }
+  }
+
+  /* fourth: SYN in a synchronized state (RFC 5961 §4): challenge ACK */
+  if (seg->flags & TCP_SYN) {
+    send_challenge_ack(c);
+    return;
+  }
+
+  /* fifth: ACK */
+  if (!(seg->flags & TCP_ACK))
+    return;
+  if (c->state == TCP_SYN_RECEIVED) {
+    if (!(tcp_seq_lt(c->snd_una, seg->ack) && tcp_seq_leq(seg->ack, c->snd_nxt))) {
+      reply_rst(c->host, seg);                /* <SEQ=SEG.ACK><CTL=RST> */
+      return;
+    }
+    TcpConn *l = c->parent;
+    if (l && l->n_accept >= l->backlog) {
+      /* accept queue full: drop the ACK; the SYN,ACK will be sent again (Linux) */
+      host_stats_mut(c->host)->accept_dropped++;
+      return;
+    }
+    c->snd_una = seg->ack;
+    c->snd_wnd = seg->wnd;
+    c->snd_wl1 = seg->seq;
+    c->snd_wl2 = seg->ack;
+    handshake_rtt(c);
+    stop_timer(c);
+    tcp_set_state(c, TCP_ESTABLISHED, "rcv ACK of SYN");
+    if (c->flags & F_PASSIVE)
+      child_established(c);
+    else if (c->cb && c->cb->connected)
+      c->cb->connected(c, c->app);   /* simultaneous open completes */
+    if (c->state == TCP_CLOSED)
+      return;
+    if (c->state == TCP_ESTABLISHED && (c->flags & F_FIN_WANTED))
+      tcp_set_state(c, TCP_FIN_WAIT_1, "CLOSE queued before ESTABLISHED");
+  } else {
+    if (tcp_seq_gt(seg->ack, c->snd_nxt)) {  /* acknowledges something not yet sent */
+      send_ack(c);
+      return;
+    }
+    if (tcp_seq_lt(c->snd_una, seg->ack)) {
+      uint32_t acked = seg->ack - c->snd_una;
+      if ((c->flags & F_FIN_SENT) && seg->ack == c->snd_nxt)
+        acked--;                               /* the FIN is not a byte of data */
+      c->snd_queued -= MIN(acked, c->snd_queued);
+      c->snd_una = seg->ack;
+      if ((c->flags & F_TIMING) && tcp_seq_geq(seg->ack, c->rtt_seq)) {
+        c->flags &= ~F_TIMING;
+        rtt_sample(c, conn_now(c) - c->rtt_start);
+      }
+      c->retries = 0;
+      c->backoff = 0;
+      if (c->snd_una == c->snd_nxt)
+        stop_timer(c);                         /* RFC 6298 (5.2) */
+      else
+        arm_rtx(c);                            /* (5.3) */
+    }
+    /* window update (SND.WL1 < SEG.SEQ or (= and SND.WL2 <= SEG.ACK)) */
+    if (tcp_seq_lt(c->snd_wl1, seg->seq) ||
+        (c->snd_wl1 == seg->seq && tcp_seq_leq(c->snd_wl2, seg->ack))) {
+      c->snd_wnd = seg->wnd;
+      c->snd_wl1 = seg->seq;
+      c->snd_wl2 = seg->ack;
+    }
+  }
+
+  switch (c->state) {
+  case TCP_FIN_WAIT_1:
+    if (fin_acked(c)) {
+      tcp_set_state(c, TCP_FIN_WAIT_2, "rcv ACK of FIN");
+      if ((c->flags & F_APP_RELEASED) && conn_cfg(c)->fin_wait_2_timeout > 0)
+        arm_timer(c, conn_cfg(c)->fin_wait_2_timeout);
+    }
+    break;
+  case TCP_CLOSING:
+    if (fin_acked(c))
+      enter_time_wait(c, "rcv ACK of FIN");
+    return;
+  case TCP_LAST_ACK:
+    if (fin_acked(c))
+      enter_closed(c, TCP_OK, "rcv ACK of FIN");
+    return;
+  default:
+    break;
+  }
+
+  /* seventh: segment text (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 only) */
+  gboolean need_ack = FALSE, news = FALSE;
+  if (seg->len > 0) {
+    if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
+        c->state != TCP_FIN_WAIT_2)
+      return;
+    if ((c->flags & F_APP_RELEASED) && !(c->flags & F_PASSIVE && !(c->flags & F_ACCEPTED))) {
+      /* data for a connection its app has closed: nobody will read it (Linux: RST) */
+      emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
+      enter_closed(c, TCP_ERR_RESET, "data after close");
+      return;
+    }
+    if (tcp_seq_gt(seg->seq, c->rcv_nxt)) {
+      /* out of order: no reassembly queue in this model; a duplicate ACK asks again */
+      send_ack(c);
+      return;
+    }
+    uint32_t skip = c->rcv_nxt - seg->seq;   /* already received part */
+    if (skip < seg->len) {
+      uint32_t fresh = seg->len - skip;
+      c->rcv_nxt += fresh;
+      c->rcv_avail += fresh;
+      c->stats.bytes_rcvd += fresh;
+      news = TRUE;
+    }
+    need_ack = TRUE;
+  }
+
+  /* eighth: FIN, when it is the next thing in sequence */
+  if ((seg->flags & TCP_FIN) && seg->seq + seg->len == c->rcv_nxt &&
+      !(c->flags & F_FIN_RCVD)) {
+    c->rcv_nxt++;
+    c->flags |= F_FIN_RCVD;
+    send_ack(c);
+    need_ack = FALSE;
+    news = TRUE;
+    switch (c->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+      tcp_set_state(c, TCP_CLOSE_WAIT, "rcv FIN");
+      break;
+    case TCP_FIN_WAIT_1:
+      /* our FIN not yet acknowledged (else we would be in FIN-WAIT-2 by now) */
+      tcp_set_state(c, TCP_CLOSING, "rcv FIN");
+      break;
+    case TCP_FIN_WAIT_2:
+      enter_time_wait(c, "rcv FIN");
+      break;
+    default:
+      break;
+    }
+  }
+  if (need_ack)
+    send_ack(c);
+  if (news && !(c->flags & F_APP_RELEASED) && c->cb && c->cb->readable)
+    c->cb->readable(c, c->app);
+  output(c);
+}
+
+void
+tcp_on_segment(TcpConn *c, Segment *seg)
+{
+  Net *net = conn_net(c);
+  Host *h = c->host;
+  enter(c);
+  c->stats.segs_rcvd++;
+  SIM_TRACE(net->log, net_now(net), host_addr(h), TRACE_RECV, (int64_t)c->incarnation,
+            seg->flags | ((int64_t)seg->len << 8), seg->seq, seg->ack);
+  gboolean to_listener = FALSE;
+  switch (c->state) {
+  case TCP_CLOSED:
+    tcp_reply_rst_closed(h, seg);                 /* §3.10.7.1 */
+    break;
+  case TCP_LISTEN:
+    on_seg_listen(c, seg);                        /* §3.10.7.2 */
+    break;
+  case TCP_SYN_SENT:
+    on_seg_syn_sent(c, seg);                      /* §3.10.7.3 */
+    break;
+  case TCP_TIME_WAIT:
+    to_listener = on_seg_time_wait(c, seg);       /* §3.10.7.4 */
+    break;
+  default:
+    on_seg_synced(c, seg);                        /* §3.10.7.4 */
+    break;
+  }
+  leave(c);
+  if (to_listener) {
+    TcpConn *l = host__listener(h, seg->dport);
+    if (l) {
+      enter(l);
+      on_seg_listen(l, seg);
+      leave(l);
+    } else {
+      tcp_reply_rst_closed(h, seg);
+    }
+  }
+  seg_free(&net->segs, seg);
+}
+
+/* ---- the socket-like API ---------------------------------------------------------- */
+
+gboolean
+tcp__tw_reusable(const TcpConn *c)
+{
+  const TcpConfig *cfg = conn_cfg(c);
+  return c->state == TCP_TIME_WAIT && cfg->tw_reuse &&
+         conn_now(c) - c->state_since >= cfg->tw_reuse_delay;
+}
+
+TcpConn *
+tcp_listen(Host *h, uint16_t port, int backlog, const TcpCallbacks *cb, void *app,
+           TcpErr *err)
+{
+  g_return_val_if_fail(h != NULL && port != 0, NULL);
+  if (host__listener(h, port)) {
+    if (err)
+      *err = TCP_ERR_ADDRINUSE;
+    return NULL;
+  }
+  TcpTuple t = { host_addr(h), 0, port, 0 };
+  TcpConn *l = conn_new(h, &t, cb, app, TCP_CLOSED);
+  l->flags |= F_LISTENER;
+  l->backlog = (uint16_t)CLAMP(backlog, 1, 65535);
+  tcp_set_state(l, TCP_LISTEN, "passive OPEN");
+  host__listener_insert(h, port, l);
+  if (err)
+    *err = TCP_OK;
+  return l;
+}
+
+TcpConn *
+tcp_connect(Host *h, NetAddr raddr, uint16_t rport, uint16_t lport, const TcpCallbacks *cb,
+            void *app, TcpErr *err)
+{
+  g_return_val_if_fail(h != NULL && rport != 0, NULL);
+  const TcpConfig *cfg = host_config(h);
+  TcpConn *victim = NULL;
+  if (lport == 0) {
+    lport = host__pick_port(h, raddr, rport, &victim);
+    if (lport == 0) {
+      host_stats_mut(h)->port_exhausted++;
+      if (err)
+        *err = TCP_ERR_ADDRNOTAVAIL;
+      return NULL;
+    }
+  } else {
+    TcpTuple t = { host_addr(h), raddr, lport, rport };
+    victim = host__conn_lookup(h, &t);
+    if (victim && !tcp__tw_reusable(victim)) {
+      if (err)
+        *err = TCP_ERR_ADDRINUSE;
+      return NULL;
+    }
+  }
+  TcpTuple t = { host_addr(h), raddr, lport, rport };
+  TcpConn *c = conn_new(h, &t, cb, app, TCP_CLOSED);
+  if (victim) {
+    /* RFC 6191 / Linux tcp_tw_reuse: the new incarnation starts above anything the old
+     * one may still have in flight */
+    c->iss = victim->snd_nxt + 65535 + 2;
+    host_stats_mut(h)->tw_reused++;
+    enter(victim);
+    enter_closed(victim, TCP_OK, "TIME-WAIT port reused");
+    leave(victim);
+  } else {
+    c->iss = choose_iss(c);
+  }
+  host__conn_insert(h, c);
+  c->flags |= F_IN_TABLE;
+  c->snd_una = c->iss;
+  c->snd_nxt = c->iss + 1;
+  if (cfg->connect_timeout > 0)
+    c->connect_deadline = conn_now(c) + cfg->connect_timeout;
+  enter(c);
+  tcp_set_state(c, TCP_SYN_SENT, "active OPEN");
+  emit(c, TCP_SYN, c->iss, 0);
+  arm_rtx(c);
+  leave(c);
+  if (err)
+    *err = TCP_OK;
+  return c;
+}
+
+TcpConn *
+tcp_accept(TcpConn *l, TcpErr *err)
+{
+  g_return_val_if_fail(l != NULL && (l->flags & F_LISTENER), NULL);
+  TcpConn *c = l->accept_head;
+  if (c == NULL) {
+    if (err)
+      *err = TCP_ERR_AGAIN;
+    return NULL;
+  }
+  l->accept_head = c->next;
+  if (l->accept_tail == c)
+    l->accept_tail = NULL;
+  l->n_accept--;
+  c->next = NULL;
+  c->parent = NULL;
+  c->flags &= ~F_APP_RELEASED;
+  c->flags |= F_ACCEPTED;
+  if (err)
+    *err = TCP_OK;
+  return c;
+}
+
+int64_t
+tcp_write(TcpConn *c, uint32_t len, TcpErr *err)
+{
+  g_return_val_if_fail(c != NULL, -1);
+  TcpErr e = TCP_OK;
+  if (c->flags & F_FIN_WANTED)
+    e = TCP_ERR_PIPE;
+  else if (c->state == TCP_CLOSED)
+    e = c->err != TCP_OK ? (TcpErr)c->err : TCP_ERR_PIPE;
+  else if (c->state == TCP_LISTEN)
+    e = TCP_ERR_NOTCONN;
+  if (e != TCP_OK) {
+    if (err)
+      *err = e;
+    return -1;
+  }
+  uint32_t room = conn_cfg(c)->snd_buf - MIN(c->snd_queued, conn_cfg(c)->snd_buf);
+  uint32_t n = MIN(len, room);
+  if (n == 0 && len > 0) {
+    if (err)
+      *err = TCP_ERR_AGAIN;
+    return -1;
+  }
+  c->snd_queued += n;
+  enter(c);
+  output(c);
+  leave(c);
+  if (err)
+    *err = TCP_OK;
+  return n;
+}
+
+int64_t
+tcp_read(TcpConn *c, uint32_t len, TcpErr *err)
+{
+  g_return_val_if_fail(c != NULL, -1);
+  if (c->rcv_avail > 0) {
+    uint32_t n = MIN(len, c->rcv_avail);
+    c->rcv_avail -= n;
+    if (err)
+      *err = TCP_OK;
+    return n;
+  }
+  if (c->flags & F_FIN_RCVD) {
+    if (err)
+      *err = TCP_OK;
+    return 0;
+  }
+  if (c->state == TCP_CLOSED && c->err != TCP_OK) {
+    if (err)
+      *err = (TcpErr)c->err;
+    return -1;
+  }
+  if (err)
+    *err = c->state == TCP_LISTEN ? TCP_ERR_NOTCONN : TCP_ERR_AGAIN;
+  return -1;
+}
+
+uint32_t
+tcp_readable(const TcpConn *c)
+{
+  return c->rcv_avail;
+}
+
+/* RFC 9293 §3.10.4 CLOSE (and shutdown for writing) */
+static void
+close_write(TcpConn *c)
+{
+  if (c->flags & F_FIN_WANTED)
+    return;
+  switch (c->state) {
+  case TCP_SYN_SENT:
+  case TCP_SYN_RECEIVED:
+    /* our FIN cannot precede the handshake: it goes out on ESTABLISHED */
+    c->flags |= F_FIN_WANTED;
+    return;
+  case TCP_ESTABLISHED:
+    c->flags |= F_FIN_WANTED;
+    tcp_set_state(c, TCP_FIN_WAIT_1, "CLOSE");
+    break;
+  case TCP_CLOSE_WAIT:
+    c->flags |= F_FIN_WANTED;
+    tcp_set_state(c, TCP_LAST_ACK, "CLOSE");
+    break;
+  default:
+    return;
+  }
+  output(c);
+}
+
+void
+tcp_shutdown_write(TcpConn *c)
+{
+  g_return_if_fail(c != NULL);
+  enter(c);
+  close_write(c);
+  leave(c);
+}
+
+static void
+drop_embryo_of(TcpConn *c, void *listener)
+{
+  if (c->parent == listener && (c->flags & F_EMBRYO)) {
+    enter(c);
+    enter_closed(c, TCP_OK, "listener closed");
+    leave(c);
+  }
+}
+
+/* Closing a listener resets the connections queued for accept (Linux
+ * inet_csk_listen_stop) and drops the half-open ones. */
+static void
+close_listener(TcpConn *l)
+{
+  while (l->accept_head) {
+    TcpConn *c = l->accept_head;
+    enter(c);
+    emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
+    enter_closed(c, TCP_ERR_RESET, "listener closed");
+    leave(c);
+  }
+  host__foreach_conn(l->host, drop_embryo_of, l);
+  host__listener_remove(l->host, l->t.lport);
+  tcp_set_state(l, TCP_CLOSED, "CLOSE");
+}
+
+void
+tcp_close(TcpConn *c)
+{
+  g_return_if_fail(c != NULL);
+  enter(c);
+  c->flags |= F_APP_RELEASED;
+  if (c->flags & F_LISTENER) {
+    if (c->state == TCP_LISTEN)
+      close_listener(c);
+    leave(c);
+    return;
+  }
+  if (c->rcv_avail > 0 && c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT) {
+    /* close with unread data aborts (Linux; RFC 2525 §2.17) */
+    emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
+    enter_closed(c, TCP_ERR_RESET, "close with unread data");
+  } else if (c->state == TCP_SYN_SENT) {
+    enter_closed(c, TCP_OK, "CLOSE in SYN-SENT");
+  } else {
+    close_write(c);
+    if (c->state == TCP_FIN_WAIT_2 && conn_cfg(c)->fin_wait_2_timeout > 0)
+      arm_timer(c, conn_cfg(c)->fin_wait_2_timeout);
+  }
+  leave(c);
+}
+
+void
+tcp_abort(TcpConn *c)
+{
+  g_return_if_fail(c != NULL);
+  enter(c);
+  c->flags |= F_APP_RELEASED;
+  switch (c->state) {
+  case TCP_SYN_RECEIVED:
+  case TCP_ESTABLISHED:
+  case TCP_FIN_WAIT_1:
+  case TCP_FIN_WAIT_2:
+  case TCP_CLOSE_WAIT:
+    emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);   /* §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> */
+    break;
+  default:
+    break;
+  }
+  if (c->flags & F_LISTENER) {
+    if (c->state == TCP_LISTEN)
+      close_listener(c);
+    leave(c);
+    return;
+  }
+  if (c->state != TCP_CLOSED)
+    enter_closed(c, TCP_OK, "ABORT");
+  leave(c);
+}
+
+void
+tcp_conn_destroy(TcpConn *c)
+{
+  if (c->flags & F_LISTENER)
+    host__listener_remove(c->host, c->t.lport);
+  c->parent = NULL;
+  conn_free(c);
+}
+
+/* ---- accessors ------------------------------------------------------------------------ */
+
+TcpState tcp_state(const TcpConn *c) { return (TcpState)c->state; }
+Host *tcp_host(const TcpConn *c) { return c->host; }
+uint16_t tcp_local_port(const TcpConn *c) { return c->t.lport; }
+uint16_t tcp_remote_port(const TcpConn *c) { return c->t.rport; }
+NetAddr tcp_remote_addr(const TcpConn *c) { return c->t.raddr; }
+uint32_t tcp_iss(const TcpConn *c) { return c->iss; }
+uint32_t tcp_irs(const TcpConn *c) { return c->irs; }
+uint32_t tcp_snd_nxt(const TcpConn *c) { return c->snd_nxt; }
+uint32_t tcp_rcv_nxt(const TcpConn *c) { return c->rcv_nxt; }
+uint64_t tcp_incarnation(const TcpConn *c) { return c->incarnation; }
+SimTime tcp_rto(const TcpConn *c) { return current_rto(c); }
+TcpErr tcp_error(const TcpConn *c) { return (TcpErr)c->err; }
+const TcpConnStats *tcp_conn_stats(const TcpConn *c) { return &c->stats; }
+
+SimTime
+tcp_timer_deadline(const TcpConn *c)
+{
+  return c->timer.deadline;
+}
+
+void
+tcp_state_times(const TcpConn *c, SimTime out[TCP_NSTATES])
+{
+  memcpy(out, c->state_time, sizeof c->state_time);
+  out[c->state] += conn_now(c) - c->state_since;
+}

@@ -1,0 +1,67 @@
+/* harness: one simulated host whose peer is played by the test, packetdrill-style.
+ * The test injects segments at chosen times and expects the host's outbound segments,
+ * in order, with exact flags, seq, ack and length, and checks states and timers through
+ * the socket-like TCP API. Outbound segments are captured as the host sends them (its
+ * default route leads here), so nothing is lost or delayed between host and test. */
+#pragma once
+
+#include "test_util.h"
+#include "host.h"
+#include "net.h"
+#include "sim_sched.h"
+#include "tcp.h"
+
+#define HARNESS_HOST_ADDR 0x0a000001u   /* 10.0.0.1: the simulated host */
+#define HARNESS_PEER_ADDR 0x0a000002u   /* 10.0.0.2: the scripted peer */
+#define HARNESS_PEER_PORT 4242
+
+typedef struct {
+  Segment *seg;
+  SimTime at;
+} Captured;
+
+/* Callback events the app side saw, in order. */
+typedef struct {
+  int connected;
+  int acceptable;
+  int readable;
+  int closed;
+  TcpErr closed_err;
+} AppLog;
+
+typedef struct {
+  SimSched *sched;
+  Net *net;
+  TcpConfig cfg;
+  Host *host;
+  GQueue out;        /* Captured *, oldest first */
+  AppLog app;
+  TcpCallbacks cb;
+} Harness;
+
+/* A host with the Linux preset, ISN policy zero (so sequence numbers read as in a
+ * textbook) unless @tweak changes the config. */
+void harness_init(Harness *h, void (*tweak)(TcpConfig *cfg));
+/* Tears everything down and asserts nothing is left: no captured segment unexpected,
+ * no live segment, no pending event once the host is gone. */
+void harness_finish(Harness *h);
+
+/* Schedules the arrival at the host, at absolute time @at, of a segment from the peer
+ * (HARNESS_PEER_ADDR:@sport) to @dport of the host. */
+void harness_inject(Harness *h, SimTime at, uint16_t sport, uint16_t dport, uint8_t flags,
+                    uint32_t seq, uint32_t ack, uint32_t len);
+/* Runs the simulation up to @t inclusive. */
+void harness_run_until(Harness *h, SimTime t);
+
+/* Pops the next captured segment and asserts its flags, seq, ack (checked only when
+ * @flags has TCP_ACK) and payload length; returns its capture time (-1 if none). */
+#define harness_expect(h, flags, seq, ack, len) \
+  harness_expect_at_line((h), (flags), (seq), (ack), (len), __FILE__, __LINE__)
+SimTime harness_expect_at_line(Harness *h, uint8_t flags, uint32_t seq, uint32_t ack,
+                               uint32_t len, const char *file, int line);
+/* Asserts that no captured segment is waiting. */
+#define harness_expect_nothing(h) harness_expect_nothing_at_line((h), __FILE__, __LINE__)
+void harness_expect_nothing_at_line(Harness *h, const char *file, int line);
+
+/* The number of captured segments not yet expected. */
+guint harness_pending(const Harness *h);
