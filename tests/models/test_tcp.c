@@ -662,6 +662,208 @@ simultaneous_close_goes_through_closing_to_time_wait(void)
 }
 
 
+
+/* ---- backlogs, timeouts, retries, ISNs, wraparound ------------------------------- */
+
+static void
+syn_backlog_1(TcpConfig *cfg)
+{
+  cfg->syn_backlog = 1;
+}
+
+/* A listener keeps at most syn_backlog half-open connections: a SYN beyond that is
+ * dropped and counted. */
+static void
+listen_drops_syn_when_syn_backlog_is_full(void)
+{
+  Harness h;
+  harness_init(&h, syn_backlog_1);
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, NULL);
+  harness_inject(&h, 0, SPORT, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_inject(&h, 1, SPORT + 1, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_run_until(&h, 1);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(host_stats(h.host)->syn_dropped, 1);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
+  tcp_close(l);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  harness_finish(&h);
+}
+
+/* With the accept queue full (backlog 1, nobody accepting), a new SYN is dropped and
+ * counted; accepting makes room again. */
+static void
+listen_drops_syn_when_accept_queue_is_full(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *l = tcp_listen(h.host, LPORT, 1, &h.cb, &h.app, NULL);
+  harness_inject(&h, 0, SPORT, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_inject(&h, 1 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 1, 1, 0);
+  harness_inject(&h, 2 * SIM_MS, SPORT + 1, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_run_until(&h, 2 * SIM_MS);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(host_stats(h.host)->accept_dropped, 1);
+  TcpConn *c = tcp_accept(l, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  harness_inject(&h, 3 * SIM_MS, SPORT + 1, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_run_until(&h, 3 * SIM_MS);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 0);
+  tcp_close(l);   /* drops the half-open second connection */
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  harness_finish(&h);
+}
+
+static void
+connect_timeout_2500ms(TcpConfig *cfg)
+{
+  cfg->connect_timeout = 2500 * SIM_MS;
+}
+
+/* connect_timeout cuts the SYN schedule short: SYN at 0 and 1 s, failure at 2.5 s. */
+static void
+connect_timeout_fails_the_connect_at_its_deadline(void)
+{
+  Harness h;
+  harness_init(&h, connect_timeout_2500ms);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  harness_run_until(&h, 1 * SIM_S);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 2500 * SIM_MS);
+  harness_run_until(&h, 2500 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  harness_expect_nothing(&h);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+static void
+fin_retries_2(TcpConfig *cfg)
+{
+  cfg->fin_retries = 2;
+}
+
+/* An orphaned connection (closed by its app) gives up its FIN after fin_retries
+ * retransmissions: FIN at 0, +200 ms, +400 ms more; CLOSED when the next RTO expires. */
+static void
+orphan_gives_up_fin_after_fin_retries(void)
+{
+  Harness h;
+  harness_init(&h, fin_retries_2);
+  TcpConn *c = open_active(&h, 0);   /* RTO 200 ms */
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0), 300 * SIM_MS);
+  harness_run_until(&h, 700 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0), 700 * SIM_MS);
+  harness_run_until(&h, 1500 * SIM_MS - 1);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
+  harness_run_until(&h, 1500 * SIM_MS);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  harness_expect_nothing(&h);
+  harness_finish(&h);
+}
+
+static void
+isn_clock(TcpConfig *cfg)
+{
+  cfg->isn = TCP_ISN_CLOCK;
+}
+
+static void
+isn_rfc6528(TcpConfig *cfg)
+{
+  cfg->isn = TCP_ISN_RFC6528;
+}
+
+/* ISN policy clock: the RFC 793 counter ticking every 4 us. */
+static void
+isn_clock_counts_four_microsecond_ticks(void)
+{
+  Harness h;
+  harness_init(&h, isn_clock);
+  harness_run_until(&h, 1 * SIM_S);
+  TcpConn *a = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  CU_ASSERT_EQUAL(tcp_iss(a), 250000);
+  harness_expect(&h, TCP_SYN, 250000, 0, 0);
+  harness_run_until(&h, 1 * SIM_S + 40 * SIM_US);
+  TcpConn *b = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  CU_ASSERT_EQUAL(tcp_iss(b), 250010);
+  harness_expect(&h, TCP_SYN, 250010, 0, 0);
+  tcp_close(a);
+  tcp_close(b);
+  harness_finish(&h);
+}
+
+/* ISN policy rfc6528: the clock plus a keyed hash of the 4-tuple: two 4-tuples at the
+ * same instant differ; one 4-tuple advances with the clock. */
+static void
+isn_rfc6528_offsets_the_clock_per_four_tuple(void)
+{
+  Harness h;
+  harness_init(&h, isn_rfc6528);
+  TcpConn *a = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  TcpConn *b = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  CU_ASSERT_NOT_EQUAL(tcp_iss(a), tcp_iss(b));
+  uint32_t first = tcp_iss(a);
+  uint16_t port = tcp_local_port(a);
+  tcp_close(a);
+  harness_run_until(&h, 4 * SIM_MS);
+  TcpConn *again = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, port, &h.cb, &h.app, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+  CU_ASSERT_EQUAL(tcp_iss(again) - first, 1000u);   /* 4 ms of 4 us ticks */
+  tcp_close(b);
+  tcp_close(again);
+  while (harness_pending(&h) > 0)
+    harness_expect(&h, TCP_SYN, ((Captured *)g_queue_peek_head(&h.out))->seg->seq, 0, 0);
+  harness_finish(&h);
+}
+
+/* Sequence numbers wrap modulo 2^32 (RFC 9293 §3.4): an ISS just below 2^32 and data
+ * across the wrap are acknowledged correctly, on both sides. */
+static void
+sequence_numbers_wrap_modulo_2_32(void)
+{
+  Harness h;
+  harness_init(&h, isn_clock);
+  /* the clock ISN reads 2^32 - 10 at this instant */
+  SimTime t = (SimTime)(UINT32_MAX - 9) * 4 * SIM_US;
+  harness_run_until(&h, t);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  uint32_t iss = tcp_iss(c);
+  CU_ASSERT_EQUAL(iss, UINT32_MAX - 9);
+  harness_expect(&h, TCP_SYN, iss, 0, 0);
+  const uint32_t peer = UINT32_MAX - 99;
+  harness_inject(&h, t + 1 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, peer, iss + 1, 0);
+  harness_run_until(&h, t + 1 * SIM_MS);
+  harness_expect(&h, TCP_ACK, iss + 1, peer + 1, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  /* 300 bytes from the peer: its sequence numbers wrap */
+  harness_inject(&h, t + 2 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, peer + 1, iss + 1, 300);
+  harness_run_until(&h, t + 2 * SIM_MS);
+  harness_expect(&h, TCP_ACK, iss + 1, peer + 301, 0);
+  CU_ASSERT_EQUAL(tcp_rcv_nxt(c), 201u);   /* 2^32 - 99 + 300 */
+  /* 100 bytes from the host: its sequence numbers wrap too */
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, iss + 1, peer + 301, 100);
+  harness_inject(&h, t + 3 * SIM_MS, SPORT, 32768, TCP_ACK, peer + 301, iss + 101, 0);
+  harness_run_until(&h, t + 3 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_snd_nxt(c), 91u);    /* 2^32 - 9 + 100 */
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);   /* all acknowledged */
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, NULL), 300);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 91, peer + 301, 0);
+  harness_finish(&h);
+}
+
 /* ---- two hosts joined by links ---------------------------------------------------- */
 
 /* A client and a server joined by two perfect links with a 1 ms delay each way. */
@@ -944,6 +1146,15 @@ test_tcp_register(void)
       simultaneous_open_goes_through_syn_received },
     { "simultaneous_close_goes_through_closing_to_time_wait",
       simultaneous_close_goes_through_closing_to_time_wait },
+    { "listen_drops_syn_when_syn_backlog_is_full", listen_drops_syn_when_syn_backlog_is_full },
+    { "listen_drops_syn_when_accept_queue_is_full", listen_drops_syn_when_accept_queue_is_full },
+    { "connect_timeout_fails_the_connect_at_its_deadline",
+      connect_timeout_fails_the_connect_at_its_deadline },
+    { "orphan_gives_up_fin_after_fin_retries", orphan_gives_up_fin_after_fin_retries },
+    { "isn_clock_counts_four_microsecond_ticks", isn_clock_counts_four_microsecond_ticks },
+    { "isn_rfc6528_offsets_the_clock_per_four_tuple",
+      isn_rfc6528_offsets_the_clock_per_four_tuple },
+    { "sequence_numbers_wrap_modulo_2_32", sequence_numbers_wrap_modulo_2_32 },
     { "client_time_wait_exhausts_ports_then_frees_them",
       client_time_wait_exhausts_ports_then_frees_them },
     { "tw_reuse_takes_over_a_time_wait_port_after_the_delay",
