@@ -196,6 +196,7 @@ chunk_slab(SimSched *q)
 {
   Chunk *slab = g_new(Chunk, CHUNKS_PER_SLAB);
   g_ptr_array_add(q->slabs, slab);
+  q->stats.chunk_slabs++;
   for (int i = CHUNKS_PER_SLAB - 1; i > 0; i--) {
     slab[i].next = q->free_chunks;
     q->free_chunks = &slab[i];
@@ -417,8 +418,10 @@ bottom_fill_from_chunks(SimSched *q, Chunk *c, uint64_t n, SimTime start, unsign
     bits++;
   if (n <= 8 || bits >= SCATTER_MAX_BITS || shift == 0) {
     size_t k = 0;
-    for (; c; c = c->next)
-      memcpy(&q->bot[k], c->ev, c->n * sizeof(Event)), k += c->n;
+    for (Chunk *d = c; d; d = d->next) {
+      memcpy(&q->bot[k], d->ev, d->n * sizeof(Event));
+      k += d->n;
+    }
     events_sort(q->bot, k);
   } else {
     unsigned sub = shift > bits ? shift - bits : 0;  /* slot width is 2^sub */

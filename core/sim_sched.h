@@ -34,6 +34,7 @@ typedef struct {
   uint64_t peak_pending;  /* largest value of pending */
   uint64_t timer_moves;   /* SimTimer deadline moves that cost no queue operation */
   uint64_t rungs_spawned; /* ladder rungs built (structure cost, for benchmarks) */
+  uint64_t chunk_slabs;   /* bucket storage allocated, in slabs of 256 chunks */
 } SimSchedStats;
 
 typedef enum {

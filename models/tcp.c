@@ -49,12 +49,16 @@ struct TcpConn {
   uint64_t incarnation;
   TcpConn *parent;          /* listener of a child until it is accepted */
   TcpConn *next;            /* accept queue link */
-  /* listener only */
-  TcpConn *accept_head, *accept_tail;
-  uint16_t backlog, n_accept, n_embryos;
+  struct TcpListen *lx;     /* listeners only */
   TcpConnStats stats;
   SimTime state_time[TCP_NSTATES];
 };
+
+/* What only a listener needs, kept out of every other connection. */
+typedef struct TcpListen {
+  TcpConn *accept_head, *accept_tail;
+  uint16_t backlog, n_accept, n_embryos;
+} TcpListen;
 
 static const char *const state_names[TCP_NSTATES] = {
   "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
@@ -245,6 +249,7 @@ static void
 conn_free(TcpConn *c)
 {
   sim_timer_stop(conn_net(c)->sched, &c->timer);
+  g_free(c->lx);
   if (c->flags & F_IN_TABLE)
     host__conn_remove(c->host, c);
   conn_net(c)->tcp.live_conns--;
@@ -508,19 +513,19 @@ detach_from_parent(TcpConn *c)
   if (l == NULL)
     return;
   if (c->flags & F_EMBRYO) {
-    l->n_embryos--;
+    l->lx->n_embryos--;
     c->flags &= ~F_EMBRYO;
   } else {
-    TcpConn **pp = &l->accept_head, *prev = NULL;
+    TcpConn **pp = &l->lx->accept_head, *prev = NULL;
     while (*pp && *pp != c) {
       prev = *pp;
       pp = &(*pp)->next;
     }
     if (*pp == c) {
       *pp = c->next;
-      if (l->accept_tail == c)
-        l->accept_tail = prev;
-      l->n_accept--;
+      if (l->lx->accept_tail == c)
+        l->lx->accept_tail = prev;
+      l->lx->n_accept--;
     }
   }
   c->parent = NULL;
@@ -675,11 +680,11 @@ on_seg_listen(TcpConn *l, Segment *seg)
   if (!(seg->flags & TCP_SYN))
     return;                                   /* fourth: anything else is dropped */
   /* third: a SYN. Linux drops it when the SYN queue or the accept queue is full. */
-  if (l->n_embryos >= conn_cfg(l)->syn_backlog) {
+  if (l->lx->n_embryos >= conn_cfg(l)->syn_backlog) {
     host_stats_mut(h)->syn_dropped++;
     return;
   }
-  if (l->n_accept >= l->backlog) {
+  if (l->lx->n_accept >= l->lx->backlog) {
     host_stats_mut(h)->accept_dropped++;
     return;
   }
@@ -687,7 +692,7 @@ on_seg_listen(TcpConn *l, Segment *seg)
   TcpConn *c = conn_new(h, &t, l->cb, l->app, TCP_LISTEN);
   c->flags |= F_APP_RELEASED | F_PASSIVE | F_EMBRYO;  /* the stack owns it until accepted */
   c->parent = l;
-  l->n_embryos++;
+  l->lx->n_embryos++;
   host__conn_insert(h, c);
   c->flags |= F_IN_TABLE;
   c->irs = seg->seq;
@@ -804,15 +809,15 @@ child_established(TcpConn *c)
   TcpConn *l = c->parent;
   if (l == NULL)
     return;
-  l->n_embryos--;
+  l->lx->n_embryos--;
   c->flags &= ~F_EMBRYO;
   c->next = NULL;
-  if (l->accept_tail)
-    l->accept_tail->next = c;
+  if (l->lx->accept_tail)
+    l->lx->accept_tail->next = c;
   else
-    l->accept_head = c;
-  l->accept_tail = c;
-  l->n_accept++;
+    l->lx->accept_head = c;
+  l->lx->accept_tail = c;
+  l->lx->n_accept++;
   if (l->cb && l->cb->acceptable)
     l->cb->acceptable(l, l->app);
 }
@@ -901,7 +906,7 @@ on_seg_synced(TcpConn *c, Segment *seg)
       return;
     }
     TcpConn *l = c->parent;
-    if (l && l->n_accept >= l->backlog) {
+    if (l && l->lx->n_accept >= l->lx->backlog) {
       /* accept queue full: drop the ACK; the SYN,ACK will be sent again (Linux) */
       host_stats_mut(c->host)->accept_dropped++;
       return;
@@ -1095,7 +1100,8 @@ tcp_listen(Host *h, uint16_t port, int backlog, const TcpCallbacks *cb, void *ap
   TcpTuple t = { host_addr(h), 0, port, 0 };
   TcpConn *l = conn_new(h, &t, cb, app, TCP_CLOSED);
   l->flags |= F_LISTENER;
-  l->backlog = (uint16_t)CLAMP(backlog, 1, 65535);
+  l->lx = g_new0(TcpListen, 1);
+  l->lx->backlog = (uint16_t)CLAMP(backlog, 1, 65535);
   tcp_set_state(l, TCP_LISTEN, "passive OPEN");
   host__listener_insert(h, port, l);
   if (err)
@@ -1160,16 +1166,16 @@ TcpConn *
 tcp_accept(TcpConn *l, TcpErr *err)
 {
   g_return_val_if_fail(l != NULL && (l->flags & F_LISTENER), NULL);
-  TcpConn *c = l->accept_head;
+  TcpConn *c = l->lx->accept_head;
   if (c == NULL) {
     if (err)
       *err = TCP_ERR_AGAIN;
     return NULL;
   }
-  l->accept_head = c->next;
-  if (l->accept_tail == c)
-    l->accept_tail = NULL;
-  l->n_accept--;
+  l->lx->accept_head = c->next;
+  if (l->lx->accept_tail == c)
+    l->lx->accept_tail = NULL;
+  l->lx->n_accept--;
   c->next = NULL;
   c->parent = NULL;
   c->flags &= ~F_APP_RELEASED;
@@ -1293,8 +1299,8 @@ drop_embryo_of(TcpConn *c, void *listener)
 static void
 close_listener(TcpConn *l)
 {
-  while (l->accept_head) {
-    TcpConn *c = l->accept_head;
+  while (l->lx->accept_head) {
+    TcpConn *c = l->lx->accept_head;
     enter(c);
     emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
     enter_closed(c, TCP_ERR_RESET, "listener closed");

@@ -118,13 +118,15 @@ typedef struct {
   void (*closed)(TcpConn *c, TcpErr err, void *app);
 } TcpCallbacks;
 
+/* Per-connection counts (32-bit where a lifecycle cannot reach 2^32: they are paid for
+ * by every connection, TIME-WAIT ones included). */
 typedef struct {
-  uint64_t segs_sent, segs_rcvd;
   uint64_t bytes_sent, bytes_rcvd;   /* payload, first transmissions / in order */
-  uint64_t retransmits;              /* segments sent again (SYN, SYN-ACK, data, FIN) */
-  uint64_t timeouts;                 /* retransmission timer expiries */
-  uint64_t challenge_acks;           /* RFC 5961 challenge ACKs sent */
-  uint64_t dup_segs;                 /* segments entirely before RCV.NXT */
+  uint32_t segs_sent, segs_rcvd;
+  uint32_t retransmits;              /* segments sent again (SYN, SYN-ACK, data, FIN) */
+  uint32_t timeouts;                 /* retransmission timer expiries */
+  uint32_t challenge_acks;           /* RFC 5961 challenge ACKs sent */
+  uint32_t dup_segs;                 /* segments entirely before RCV.NXT */
 } TcpConnStats;
 
 /* Open a listener on @port of @h. Fails with TCP_ERR_ADDRINUSE. @cb and @app receive
