@@ -80,7 +80,7 @@ NetAddr host_addr(const Host *h) { return h->addr; }
 Net *host_net(const Host *h) { return h->net; }
 const TcpConfig *host_config(const Host *h) { return h->cfg; }
 const HostStats *host_stats(const Host *h) { return &h->stats; }
-HostStats *host_stats_mut(Host *h) { return &h->stats; }
+HostStats *host__stats(Host *h) { return &h->stats; }
 SimRng *host_rng(Host *h) { return &h->rng; }
 const uint64_t *host__isn_secret(const Host *h) { return h->isn_secret; }
 

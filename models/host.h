@@ -36,7 +36,6 @@ NetAddr host_addr(const Host *h);
 Net *host_net(const Host *h);
 const TcpConfig *host_config(const Host *h);
 const HostStats *host_stats(const Host *h);
-HostStats *host_stats_mut(Host *h);
 SimRng *host_rng(Host *h);
 
 /* Routes: segments to @dst go to @out; others to the default route. */

@@ -22,6 +22,9 @@ void host__listener_remove(Host *h, uint16_t port);
  * connection: the caller retires it). 0 when every port of the range is taken. */
 uint16_t host__pick_port(Host *h, NetAddr raddr, uint16_t rport, TcpConn **tw_victim);
 
+/* The host's counters, for tcp.c to count drops and reuses where they happen. */
+HostStats *host__stats(Host *h);
+
 /* The per-host secret of the RFC 6528 ISN hash. */
 const uint64_t *host__isn_secret(const Host *h);
 

@@ -221,8 +221,6 @@ static inline Net *conn_net(const TcpConn *c) { return host_net(c->host); }
 static inline SimTime conn_now(const TcpConn *c) { return net_now(conn_net(c)); }
 static inline const TcpConfig *conn_cfg(const TcpConn *c) { return host_config(c->host); }
 
-enum { TRACE_STATE = 1, TRACE_SEND = 2, TRACE_RECV = 3 };
-
 static void on_timer(SimSched *s, void *ctx);
 
 static TcpConn *
@@ -268,7 +266,7 @@ tcp_set_state(TcpConn *c, TcpState to, const char *why)
   c->state_since = now;
   c->state = (uint8_t)to;
   net->tcp.transitions[from][to]++;
-  SIM_TRACE(net->log, now, host_addr(c->host), TRACE_STATE, (int64_t)c->incarnation, from, to,
+  SIM_TRACE(net->log, now, host_addr(c->host), TCP_TRACE_STATE, (int64_t)c->incarnation, from, to,
             0);
   SIM_LOG(net->log, SIM_LOG_DEBUG, now, "tcp", "%u:%u conn %" G_GUINT64_FORMAT " %s -> %s (%s)",
           host_addr(c->host), c->t.lport, c->incarnation, state_names[from], state_names[to],
@@ -299,7 +297,7 @@ emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
   s->incarnation = c->incarnation;
   s->birth = net_now(net);
   c->stats.segs_sent++;
-  SIM_TRACE(net->log, s->birth, host_addr(c->host), TRACE_SEND, (int64_t)c->incarnation,
+  SIM_TRACE(net->log, s->birth, host_addr(c->host), TCP_TRACE_SEND, (int64_t)c->incarnation,
             flags | ((int64_t)len << 8), seq, s->ack);
   host_send(c->host, s);
 }
@@ -662,7 +660,7 @@ void
 tcp_reply_rst_closed(Host *h, const Segment *seg)
 {
   if (!(seg->flags & TCP_RST))
-    host_stats_mut(h)->rst_sent_closed++;
+    host__stats(h)->rst_sent_closed++;
   reply_rst(h, seg);
 }
 
@@ -681,11 +679,11 @@ on_seg_listen(TcpConn *l, Segment *seg)
     return;                                   /* fourth: anything else is dropped */
   /* third: a SYN. Linux drops it when the SYN queue or the accept queue is full. */
   if (l->lx->n_embryos >= conn_cfg(l)->syn_backlog) {
-    host_stats_mut(h)->syn_dropped++;
+    host__stats(h)->syn_dropped++;
     return;
   }
   if (l->lx->n_accept >= l->lx->backlog) {
-    host_stats_mut(h)->accept_dropped++;
+    host__stats(h)->accept_dropped++;
     return;
   }
   TcpTuple t = { seg->dst, seg->src, seg->dport, seg->sport };
@@ -908,7 +906,7 @@ on_seg_synced(TcpConn *c, Segment *seg)
     TcpConn *l = c->parent;
     if (l && l->lx->n_accept >= l->lx->backlog) {
       /* accept queue full: drop the ACK; the SYN,ACK will be sent again (Linux) */
-      host_stats_mut(c->host)->accept_dropped++;
+      host__stats(c->host)->accept_dropped++;
       return;
     }
     c->snd_una = seg->ack;
@@ -1043,7 +1041,7 @@ tcp_on_segment(TcpConn *c, Segment *seg)
   Host *h = c->host;
   enter(c);
   c->stats.segs_rcvd++;
-  SIM_TRACE(net->log, net_now(net), host_addr(h), TRACE_RECV, (int64_t)c->incarnation,
+  SIM_TRACE(net->log, net_now(net), host_addr(h), TCP_TRACE_RECV, (int64_t)c->incarnation,
             seg->flags | ((int64_t)seg->len << 8), seg->seq, seg->ack);
   gboolean to_listener = FALSE;
   switch (c->state) {
@@ -1119,7 +1117,7 @@ tcp_connect(Host *h, NetAddr raddr, uint16_t rport, uint16_t lport, const TcpCal
   if (lport == 0) {
     lport = host__pick_port(h, raddr, rport, &victim);
     if (lport == 0) {
-      host_stats_mut(h)->port_exhausted++;
+      host__stats(h)->port_exhausted++;
       if (err)
         *err = TCP_ERR_ADDRNOTAVAIL;
       return NULL;
@@ -1139,7 +1137,7 @@ tcp_connect(Host *h, NetAddr raddr, uint16_t rport, uint16_t lport, const TcpCal
     /* RFC 6191 / Linux tcp_tw_reuse: the new incarnation starts above anything the old
      * one may still have in flight */
     c->iss = victim->snd_nxt + 65535 + 2;
-    host_stats_mut(h)->tw_reused++;
+    host__stats(h)->tw_reused++;
     enter(victim);
     enter_closed(victim, TCP_OK, "TIME-WAIT port reused");
     leave(victim);

@@ -105,6 +105,17 @@ typedef enum {
 
 const char *tcp_err_name(TcpErr e);  /* "ECONNREFUSED", ... */
 
+/* Trace records the model emits (SimTraceRecord.kind), with the sending host's address
+ * as component and arg[0] the connection's incarnation:
+ *   TCP_TRACE_STATE  arg[1] = old state, arg[2] = new state
+ *   TCP_TRACE_SEND   arg[1] = flags | payload length << 8, arg[2] = seq, arg[3] = ack
+ *   TCP_TRACE_RECV   as SEND, for a segment handed to the connection */
+typedef enum {
+  TCP_TRACE_STATE = 1,
+  TCP_TRACE_SEND = 2,
+  TCP_TRACE_RECV = 3,
+} TcpTraceKind;
+
 /* What the owner of a connection hears. Every member may be NULL. */
 typedef struct {
   /* an active open completed (ESTABLISHED) */

@@ -864,6 +864,62 @@ sequence_numbers_wrap_modulo_2_32(void)
   harness_finish(&h);
 }
 
+
+typedef struct {
+  GArray *recs;   /* SimTraceRecord */
+} TraceLog;
+
+static void
+collect_trace(void *ctx, const SimTraceRecord *rec)
+{
+  g_array_append_val(((TraceLog *)ctx)->recs, *rec);
+}
+
+/* Every state change and segment reaches the trace sink, in order, with its fields. */
+static void
+trace_records_state_changes_and_segments(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  SimLog log;
+  sim_log_init(&log);
+  TraceLog tl = { g_array_new(FALSE, FALSE, sizeof(SimTraceRecord)) };
+  sim_log_set_trace(&log, collect_trace, &tl);
+  h.net->log = &log;
+  TcpConn *c = open_active(&h, 0);
+  uint64_t inc = tcp_incarnation(c);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 0);
+  const struct {
+    int64_t kind, a1, a2, a3;
+    SimTime t;
+  } want[] = {
+    { TCP_TRACE_STATE, TCP_CLOSED, TCP_SYN_SENT, 0, 0 },
+    { TCP_TRACE_SEND, TCP_SYN, 0, 0, 0 },
+    { TCP_TRACE_RECV, TCP_SYN | TCP_ACK, PEER_ISN, 1, 10 * SIM_MS },
+    { TCP_TRACE_STATE, TCP_SYN_SENT, TCP_ESTABLISHED, 0, 10 * SIM_MS },
+    { TCP_TRACE_SEND, TCP_ACK, 1, PEER_ISN + 1, 10 * SIM_MS },
+    { TCP_TRACE_SEND, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 10 * SIM_MS },
+    { TCP_TRACE_STATE, TCP_ESTABLISHED, TCP_CLOSED, 0, 10 * SIM_MS },
+  };
+  CU_ASSERT_EQUAL_FATAL(tl.recs->len, G_N_ELEMENTS(want));
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    const SimTraceRecord *r = &g_array_index(tl.recs, SimTraceRecord, i);
+    CU_ASSERT_EQUAL(r->kind, want[i].kind);
+    CU_ASSERT_EQUAL(r->time, want[i].t);
+    CU_ASSERT_EQUAL(r->component, HARNESS_HOST_ADDR);
+    CU_ASSERT_EQUAL(r->arg[0], (int64_t)inc);
+    CU_ASSERT_EQUAL(r->arg[1], want[i].a1);
+    CU_ASSERT_EQUAL(r->arg[2], want[i].a2);
+    if (want[i].kind != TCP_TRACE_STATE)
+      CU_ASSERT_EQUAL(r->arg[3], want[i].a3);
+  }
+  CU_ASSERT_EQUAL(log.traced, G_N_ELEMENTS(want));
+  g_array_free(tl.recs, TRUE);
+  h.net->log = &h.net->silent;
+  harness_finish(&h);
+}
+
 /* ---- two hosts joined by links ---------------------------------------------------- */
 
 /* A client and a server joined by two perfect links with a 1 ms delay each way. */
@@ -1155,6 +1211,7 @@ test_tcp_register(void)
     { "isn_rfc6528_offsets_the_clock_per_four_tuple",
       isn_rfc6528_offsets_the_clock_per_four_tuple },
     { "sequence_numbers_wrap_modulo_2_32", sequence_numbers_wrap_modulo_2_32 },
+    { "trace_records_state_changes_and_segments", trace_records_state_changes_and_segments },
     { "client_time_wait_exhausts_ports_then_frees_them",
       client_time_wait_exhausts_ports_then_frees_them },
     { "tw_reuse_takes_over_a_time_wait_port_after_the_delay",
