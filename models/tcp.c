@@ -1183,6 +1183,14 @@ tcp_accept(TcpConn *l, TcpErr *err)
   return c;
 }
 
+void
+tcp_set_app(TcpConn *c, const TcpCallbacks *cb, void *app)
+{
+  g_return_if_fail(c != NULL);
+  c->cb = cb;
+  c->app = app;
+}
+
 int64_t
 tcp_write(TcpConn *c, uint32_t len, TcpErr *err)
 {

@@ -149,8 +149,11 @@ TcpConn *tcp_listen(Host *h, uint16_t port, int backlog, const TcpCallbacks *cb,
  * TCP_ERR_ADDRNOTAVAIL / TCP_ERR_ADDRINUSE. */
 TcpConn *tcp_connect(Host *h, NetAddr raddr, uint16_t rport, uint16_t lport,
                      const TcpCallbacks *cb, void *app, TcpErr *err);
-/* The next established connection of @listener, or NULL (TCP_ERR_AGAIN). */
+/* The next established connection of @listener, or NULL (TCP_ERR_AGAIN). It starts
+ * with the listener's callbacks and app; tcp_set_app() gives it its own. */
 TcpConn *tcp_accept(TcpConn *listener, TcpErr *err);
+/* Routes @c's events to @cb and @app from now on. */
+void tcp_set_app(TcpConn *c, const TcpCallbacks *cb, void *app);
 /* Queues @len bytes for sending; returns the bytes accepted (may be less than @len when
  * the send buffer is full), or -1 with @err (TCP_ERR_PIPE after shutdown/close,
  * TCP_ERR_NOTCONN before the connection is synchronized... as Linux, writing in

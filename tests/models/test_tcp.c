@@ -1094,6 +1094,209 @@ tw_reuse_takes_over_a_time_wait_port_after_the_delay(void)
   pair_finish(&p);
 }
 
+
+/* ---- many connections over impaired links ------------------------------------------ */
+
+/* One request/response exchange per connection: the client writes REQ bytes and shuts
+ * down writing; the server reads to the end, answers RESP bytes and closes; the client
+ * reads to the end and closes. */
+#define REQ 3000u
+#define RESP 500u
+
+typedef struct {
+  uint32_t got;
+  gboolean eof, closed;
+  TcpErr err;
+  TcpConn *c;   /* valid while !closed: the app still holds it */
+} Exchange;
+
+static void
+ex_connected(TcpConn *c, void *app)
+{
+  (void)app;
+  CU_ASSERT_EQUAL(tcp_write(c, REQ, NULL), REQ);
+  tcp_shutdown_write(c);
+}
+
+static void
+ex_readable(TcpConn *c, void *app)
+{
+  Exchange *x = app;
+  int64_t n;
+  while ((n = tcp_read(c, UINT32_MAX, NULL)) > 0)
+    x->got += (uint32_t)n;
+  if (n == 0 && !x->eof) {
+    x->eof = TRUE;
+    if (tcp_state(c) == TCP_CLOSE_WAIT && tcp_local_port(c) == 80)
+      CU_ASSERT_EQUAL(tcp_write(c, RESP, NULL), RESP);   /* the server answers */
+    tcp_close(c);
+    x->closed = TRUE;
+  }
+}
+
+static void
+ex_closed(TcpConn *c, TcpErr err, void *app)
+{
+  Exchange *x = app;
+  x->err = err;
+  if (!x->closed) {
+    x->closed = TRUE;
+    tcp_close(c);
+  }
+}
+
+static const TcpCallbacks ex_cb = { ex_connected, NULL, ex_readable, ex_closed };
+
+typedef struct {
+  GPtrArray *server_side;   /* Exchange * of accepted connections */
+} ExServer;
+
+static void
+ex_acceptable(TcpConn *l, void *app)
+{
+  ExServer *srv = app;
+  TcpConn *c;
+  while ((c = tcp_accept(l, NULL))) {
+    Exchange *x = g_new0(Exchange, 1);
+    g_ptr_array_add(srv->server_side, x);
+    x->c = c;
+    tcp_set_app(c, &ex_cb, x);
+    ex_readable(c, x);   /* data may have come with the handshake */
+  }
+}
+
+static const TcpCallbacks ex_listen_cb = { NULL, ex_acceptable, NULL, NULL };
+
+typedef struct {
+  Host *client;
+  Exchange *x;
+} ExStart;
+
+static void
+ex_start(SimSched *s, void *ctx)
+{
+  (void)s;
+  ExStart *st = ctx;
+  TcpErr err;
+  st->x->c = tcp_connect(st->client, 2, 80, 0, &ex_cb, st->x, &err);
+  CU_ASSERT_PTR_NOT_NULL(st->x->c);
+}
+
+typedef struct {
+  int completed;   /* the client read the whole response */
+  int failed;      /* the client's app was told of an error */
+  int hung;        /* half-closed clients whose peer gave up: FIN-WAIT-2 until closed */
+  int abandoned;   /* server connections whose client gave up mid-request */
+} ExOutcome;
+
+/* N exchanges, one every 20 ms, over links with @loss, 5 % duplication and reordering
+ * jitter. Checks that every byte that arrives arrives once and in order, that failures
+ * are told to the app, and that nothing is left at the end. */
+static ExOutcome
+run_exchanges(double loss, int n)
+{
+  SimSched *sched = sim_sched_new();
+  Net *net = net_new(sched, NULL, &(SimRngStreamId){ 11, 0, 0, 0 });
+  TcpConfig cfg;
+  tcp_config_preset(&cfg, TCP_PRESET_LINUX);
+  LinkParams lp;
+  link_params_init(&lp);
+  lp.delay = 5 * SIM_MS;
+  lp.jitter = sim_dist_parse("uniform(0ms, 4ms)", SIM_DIST_DURATION, NULL, NULL);
+  lp.reorder = TRUE;
+  lp.loss = loss;
+  lp.dup = 0.05;
+  Host *client = host_new(net, 1, &cfg, 1), *server = host_new(net, 2, &cfg, 2);
+  Link *up = link_new(net, &lp, host_rx(server), 3), *down = link_new(net, &lp, host_rx(client), 4);
+  host_set_default_route(client, (NetRx){ (void (*)(void *, Segment *))link_send, up });
+  host_set_default_route(server, (NetRx){ (void (*)(void *, Segment *))link_send, down });
+  ExServer srv = { g_ptr_array_new_with_free_func(g_free) };
+  TcpConn *l = tcp_listen(server, 80, 1024, &ex_listen_cb, &srv, NULL);
+
+  Exchange *cx = g_new0(Exchange, n);
+  ExStart *starts = g_new(ExStart, n);
+  for (int i = 0; i < n; i++) {
+    starts[i] = (ExStart){ client, &cx[i] };
+    sim_sched_at(sched, (SimTime)i * 20 * SIM_MS, ex_start, &starts[i]);
+  }
+  sim_sched_run(sched, SIM_TIME_MAX);
+
+  ExOutcome out = { 0, 0, 0, 0 };
+  for (int i = 0; i < n; i++) {
+    if (cx[i].eof) {
+      out.completed++;
+      CU_ASSERT_EQUAL(cx[i].got, RESP);   /* every response byte, once */
+    } else if (cx[i].closed) {
+      out.failed++;
+      CU_ASSERT_NOT_EQUAL(cx[i].err, TCP_OK);   /* a failure is always told */
+    } else {
+      /* RFC 9293: FIN-WAIT-2 waits for the peer's FIN as long as the app holds the
+       * connection; only an orphan is timed out */
+      out.hung++;
+      CU_ASSERT_EQUAL(tcp_state(cx[i].c), TCP_FIN_WAIT_2);
+      CU_ASSERT_EQUAL(tcp_timer_deadline(cx[i].c), SIM_TIME_NEVER);
+      tcp_close(cx[i].c);
+      CU_ASSERT_EQUAL(tcp_timer_deadline(cx[i].c), sim_sched_now(sched) + 60 * SIM_S);
+    }
+  }
+  for (guint i = 0; i < srv.server_side->len; i++) {
+    Exchange *x = srv.server_side->pdata[i];
+    if (x->eof) {
+      CU_ASSERT_EQUAL(x->got, REQ);      /* every request byte, once */
+    } else if (!x->closed) {
+      /* the client gave up mid-request (no RST on a timeout, as Linux): with nothing
+       * of its own outstanding the server has no timer and waits; its app aborts */
+      out.abandoned++;
+      CU_ASSERT_EQUAL(tcp_state(x->c), TCP_ESTABLISHED);
+      CU_ASSERT_EQUAL(tcp_timer_deadline(x->c), SIM_TIME_NEVER);
+      CU_ASSERT_TRUE(x->got < REQ);
+      x->closed = TRUE;
+      tcp_abort(x->c);
+    }
+  }
+  if (out.abandoned > 0)
+    CU_ASSERT_TRUE(out.failed > 0);
+  sim_sched_run(sched, SIM_TIME_MAX);   /* orphaned FIN-WAIT-2s time out, RSTs land */
+  CU_ASSERT_TRUE(link_stats(up)->lost > 0 && link_stats(up)->duplicated > 0);
+  CU_ASSERT_EQUAL(host_conn_count(client), 0);
+  CU_ASSERT_EQUAL(host_conn_count(server), 0);
+  tcp_close(l);
+  CU_ASSERT_EQUAL(net->tcp.live_conns, 0);
+  CU_ASSERT_EQUAL(net->segs.live, 0);
+  CU_ASSERT_EQUAL(sim_sched_stats(sched)->pending, 0);
+  host_free(client);
+  host_free(server);
+  link_free(up);
+  link_free(down);
+  sim_dist_free(lp.jitter);
+  g_ptr_array_free(srv.server_side, TRUE);
+  g_free(cx);
+  g_free(starts);
+  net_free(net);
+  sim_sched_free(sched);
+  return out;
+}
+
+/* 10 % loss each way: retransmission carries every exchange through. */
+static void
+exchanges_complete_despite_loss_duplication_and_reordering(void)
+{
+  ExOutcome o = run_exchanges(0.10, 300);
+  CU_ASSERT_EQUAL(o.completed, 300);
+  CU_ASSERT_EQUAL(o.abandoned, 0);
+}
+
+/* 45 % loss each way: some exchanges fail (their apps are told why) or are left
+ * half-closed by a peer that gave up; every connection still ends cleanly. */
+static void
+exchanges_under_heavy_loss_fail_cleanly(void)
+{
+  ExOutcome o = run_exchanges(0.45, 300);
+  CU_ASSERT_EQUAL(o.completed + o.failed + o.hung, 300);
+  CU_ASSERT_TRUE(o.failed + o.hung > 0);
+  CU_ASSERT_TRUE(o.completed > 150);
+}
+
 /* ---- configuration and the state table --------------------------------------------- */
 
 static void
@@ -1216,6 +1419,9 @@ test_tcp_register(void)
       client_time_wait_exhausts_ports_then_frees_them },
     { "tw_reuse_takes_over_a_time_wait_port_after_the_delay",
       tw_reuse_takes_over_a_time_wait_port_after_the_delay },
+    { "exchanges_complete_despite_loss_duplication_and_reordering",
+      exchanges_complete_despite_loss_duplication_and_reordering },
+    { "exchanges_under_heavy_loss_fail_cleanly", exchanges_under_heavy_loss_fail_cleanly },
     { "transition_table_follows_rfc_figure_5", transition_table_follows_rfc_figure_5 },
     { "presets_carry_linux_and_rfc_values", presets_carry_linux_and_rfc_values },
     { "config_rejects_what_the_model_cannot_run", config_rejects_what_the_model_cannot_run },
