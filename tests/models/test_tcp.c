@@ -920,6 +920,108 @@ trace_records_state_changes_and_segments(void)
   harness_finish(&h);
 }
 
+
+/* ---- robustness ------------------------------------------------------------------- */
+
+static void
+drop_output(Harness *h)
+{
+  Captured *c;
+  while ((c = g_queue_pop_head(&h->out))) {
+    seg_free(&h->net->segs, c->seg);
+    g_free(c);
+  }
+}
+
+/* Any segment a peer can send and any order of socket calls leave the model consistent:
+ * 20000 random segments (every flag combination, sequence and acknowledgement numbers
+ * near the live ones or anywhere) mixed with random app calls, on a listener and the
+ * connections it and the app make; no misuse warning, and once the app lets go every
+ * connection reaches CLOSED and is freed. */
+static void
+random_segments_and_calls_never_break_the_model(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  SimRng rng;
+  sim_rng_seed(&rng, 2024);
+  test_criticals_catch();
+  TcpConn *l = tcp_listen(h.host, LPORT, 8, &h.cb, &h.app, NULL);
+  GPtrArray *held = g_ptr_array_new();   /* connections the app holds */
+  static const uint8_t flag_bits[] = { TCP_SYN, TCP_ACK, TCP_FIN, TCP_RST, TCP_PSH };
+  static const uint32_t lens[] = { 0, 0, 1, 100, 1460 };
+  SimTime t = 0;
+  for (int step = 0; step < 20000; step++) {
+    uint64_t op = sim_rng_below(&rng, 100);
+    if (op < 60) {
+      uint8_t flags = 0;
+      for (unsigned b = 0; b < G_N_ELEMENTS(flag_bits); b++)
+        if (sim_rng_bernoulli(&rng, b == 1 ? 0.7 : 0.25))
+          flags |= flag_bits[b];
+      uint16_t dport = sim_rng_bernoulli(&rng, 0.5) ? LPORT
+                                                    : (uint16_t)(32768 + sim_rng_below(&rng, 4));
+      uint16_t sport = (uint16_t)(SPORT + sim_rng_below(&rng, 3));
+      uint32_t seq = sim_rng_bernoulli(&rng, 0.8) ? PEER_ISN + (uint32_t)sim_rng_below(&rng, 4000)
+                                                  : (uint32_t)sim_rng_next(&rng);
+      uint32_t ack = sim_rng_bernoulli(&rng, 0.8) ? (uint32_t)sim_rng_below(&rng, 4000)
+                                                  : (uint32_t)sim_rng_next(&rng);
+      uint32_t len = lens[sim_rng_below(&rng, G_N_ELEMENTS(lens))];
+      harness_inject(&h, t, sport, dport, flags, seq, ack, len);
+    } else if (op < 65) {
+      TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, (uint16_t)(SPORT + sim_rng_below(&rng, 3)),
+                               0, &h.cb, &h.app, NULL);
+      if (c)
+        g_ptr_array_add(held, c);
+    } else if (op < 70) {
+      TcpConn *c = tcp_accept(l, NULL);
+      if (c)
+        g_ptr_array_add(held, c);
+    } else if (op < 90 && held->len > 0) {
+      guint i = (guint)sim_rng_below(&rng, held->len);
+      TcpConn *c = held->pdata[i];
+      switch (sim_rng_below(&rng, 5)) {
+      case 0:
+        tcp_write(c, (uint32_t)sim_rng_below(&rng, 5000), NULL);
+        break;
+      case 1:
+        tcp_read(c, (uint32_t)sim_rng_below(&rng, 5000), NULL);
+        break;
+      case 2:
+        tcp_shutdown_write(c);
+        break;
+      case 3:
+        g_ptr_array_remove_index_fast(held, i);
+        tcp_close(c);
+        break;
+      default:
+        g_ptr_array_remove_index_fast(held, i);
+        tcp_abort(c);
+        break;
+      }
+    } else {
+      t += (SimTime)sim_rng_below(&rng, 200) * SIM_MS;
+    }
+    harness_run_until(&h, t);
+    drop_output(&h);
+  }
+  while (held->len > 0) {
+    tcp_close(held->pdata[held->len - 1]);
+    g_ptr_array_set_size(held, held->len - 1);
+  }
+  g_ptr_array_free(held, TRUE);
+  tcp_close(l);
+  /* with no peer answering, every connection left ends through its timers */
+  for (int i = 0; i < 100 && host_conn_count(h.host) > 0; i++) {
+    harness_run_until(&h, t += 60 * SIM_S);
+    drop_output(&h);
+  }
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);
+  CU_ASSERT_EQUAL(test_criticals_release(), 0);
+  CU_ASSERT_TRUE(h.net->tcp.conns_created > 50);   /* the run reached many connections */
+  harness_finish(&h);
+}
+
 /* ---- two hosts joined by links ---------------------------------------------------- */
 
 /* A client and a server joined by two perfect links with a 1 ms delay each way. */
@@ -1415,6 +1517,8 @@ test_tcp_register(void)
       isn_rfc6528_offsets_the_clock_per_four_tuple },
     { "sequence_numbers_wrap_modulo_2_32", sequence_numbers_wrap_modulo_2_32 },
     { "trace_records_state_changes_and_segments", trace_records_state_changes_and_segments },
+    { "random_segments_and_calls_never_break_the_model",
+      random_segments_and_calls_never_break_the_model },
     { "client_time_wait_exhausts_ports_then_frees_them",
       client_time_wait_exhausts_ports_then_frees_them },
     { "tw_reuse_takes_over_a_time_wait_port_after_the_delay",
