@@ -404,6 +404,14 @@ rtt_sample(TcpConn *c, SimTime r)
 
 /* ---- sending ------------------------------------------------------------------------ */
 
+/* Our SYN is not acknowledged yet (a FIN cannot precede the handshake, so these are the
+ * only states where it can be outstanding). */
+static inline gboolean
+syn_unacked(const TcpConn *c)
+{
+  return c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
+}
+
 /* Bytes written by the app and not yet sent. */
 static inline uint32_t
 unsent(const TcpConn *c)
@@ -411,7 +419,7 @@ unsent(const TcpConn *c)
   /* snd_queued counts written, unacknowledged bytes; of those, snd_nxt - snd_una minus
    * the SYN and FIN sequence numbers in flight are sent */
   uint32_t in_flight = c->snd_nxt - c->snd_una;
-  if (tcp_seq_leq(c->snd_una, c->iss))  /* SYN not yet acknowledged */
+  if (syn_unacked(c))
     in_flight -= in_flight > 0;
   if ((c->flags & F_FIN_SENT) && in_flight > 0)
     in_flight--;
@@ -486,7 +494,7 @@ retransmit_oldest(TcpConn *c)
 {
   c->stats.retransmits++;
   c->flags &= ~F_TIMING;   /* Karn: no sample from a retransmitted segment */
-  if (tcp_seq_leq(c->snd_una, c->iss)) {      /* our SYN is not acknowledged yet */
+  if (syn_unacked(c)) {
     emit(c, c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, c->iss, 0);
     return;
   }
