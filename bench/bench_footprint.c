@@ -45,12 +45,6 @@ close_at_end_of_stream(TcpConn *c, void *app)
     tcp_close(c);
 }
 
-static void
-link_deliver(void *link, Segment *seg)
-{
-  link_send(link, seg);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -96,8 +90,8 @@ main(int argc, char **argv)
   lp.delay = 1 * SIM_MS;
   Host *client = host_new(net, 1, &cfg, 1), *server = host_new(net, 2, &cfg, 2);
   Link *up = link_new(net, &lp, host_rx(server), 3), *down = link_new(net, &lp, host_rx(client), 4);
-  host_set_default_route(client, (NetRx){ link_deliver, up });
-  host_set_default_route(server, (NetRx){ link_deliver, down });
+  host_set_default_route(client, link_rx(up));
+  host_set_default_route(server, link_rx(down));
   TcpCallbacks ccb = { close_when_connected, NULL, NULL, NULL };
   TcpCallbacks scb = { NULL, accept_all, close_at_end_of_stream, NULL };
   TcpConn *l = tcp_listen(server, 80, 65535, &scb, NULL, NULL);

@@ -378,3 +378,15 @@ link_send(Link *l, Segment *seg)
   if (copy != NULL)
     schedule_arrival(l, copy, departure, 0);
 }
+
+static void
+send_into_link(void *link, Segment *seg)
+{
+  link_send(link, seg);
+}
+
+NetRx
+link_rx(Link *l)
+{
+  return (NetRx){ send_into_link, l };
+}

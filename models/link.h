@@ -73,6 +73,9 @@ void link_free(Link *l);
  * when they arrive are dropped. */
 void link_send(Link *l, Segment *seg);
 
+/* A NetRx that sends into @l: what a host's route to a neighbour is. */
+NetRx link_rx(Link *l);
+
 const LinkStats *link_stats(const Link *l);
 const LinkParams *link_params(const Link *l);
 /* Segments accepted by link_send (and copies made) not yet delivered or dropped. */

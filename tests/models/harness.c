@@ -61,8 +61,8 @@ harness_init(Harness *h, void (*tweak)(TcpConfig *cfg))
   h->cb = (TcpCallbacks){ app_connected, app_acceptable, app_readable, app_closed };
 }
 
-static void
-drop_captured(Harness *h)
+void
+harness_drop_output(Harness *h)
 {
   Captured *c;
   while ((c = g_queue_pop_head(&h->out))) {
@@ -75,7 +75,7 @@ void
 harness_finish(Harness *h)
 {
   harness_expect_nothing(h);
-  drop_captured(h);
+  harness_drop_output(h);
   host_free(h->host);
   /* what the host left in the queue (timers of freed connections were stopped, so only
    * injected segments that never arrived may remain) */

@@ -63,5 +63,8 @@ SimTime harness_expect_at_line(Harness *h, uint8_t flags, uint32_t seq, uint32_t
 #define harness_expect_nothing(h) harness_expect_nothing_at_line((h), __FILE__, __LINE__)
 void harness_expect_nothing_at_line(Harness *h, const char *file, int line);
 
+/* Frees every captured segment not yet expected. */
+void harness_drop_output(Harness *h);
+
 /* The number of captured segments not yet expected. */
 guint harness_pending(const Harness *h);

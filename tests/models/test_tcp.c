@@ -923,16 +923,6 @@ trace_records_state_changes_and_segments(void)
 
 /* ---- robustness ------------------------------------------------------------------- */
 
-static void
-drop_output(Harness *h)
-{
-  Captured *c;
-  while ((c = g_queue_pop_head(&h->out))) {
-    seg_free(&h->net->segs, c->seg);
-    g_free(c);
-  }
-}
-
 /* Any segment a peer can send and any order of socket calls leave the model consistent:
  * 20000 random segments (every flag combination, sequence and acknowledgement numbers
  * near the live ones or anywhere) mixed with random app calls, on a listener and the
@@ -1002,7 +992,7 @@ random_segments_and_calls_never_break_the_model(void)
       t += (SimTime)sim_rng_below(&rng, 200) * SIM_MS;
     }
     harness_run_until(&h, t);
-    drop_output(&h);
+    harness_drop_output(&h);
   }
   while (held->len > 0) {
     tcp_close(held->pdata[held->len - 1]);
@@ -1013,7 +1003,7 @@ random_segments_and_calls_never_break_the_model(void)
   /* with no peer answering, every connection left ends through its timers */
   for (int i = 0; i < 100 && host_conn_count(h.host) > 0; i++) {
     harness_run_until(&h, t += 60 * SIM_S);
-    drop_output(&h);
+    harness_drop_output(&h);
   }
   CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
   CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);
@@ -1064,26 +1054,37 @@ pair_app_readable(TcpConn *c, void *app)
     tcp_close(c);
 }
 
+/* A client (address 1) and a server (address 2, listening on port 80 with @lcb/@lapp)
+ * joined by two links with impairments @lp (NULL: perfect, 1 ms each way). */
 static void
-pair_init(Pair *p, void (*tweak)(TcpConfig *cfg))
+pair_init_with(Pair *p, void (*tweak)(TcpConfig *cfg), const LinkParams *lp, uint64_t seed,
+               const TcpCallbacks *lcb, void *lapp)
 {
   memset(p, 0, sizeof *p);
   p->sched = sim_sched_new();
-  p->net = net_new(p->sched, NULL, &(SimRngStreamId){ 7, 0, 0, 0 });
+  p->net = net_new(p->sched, NULL, &(SimRngStreamId){ seed, 0, 0, 0 });
   tcp_config_preset(&p->cfg, TCP_PRESET_LINUX);
   if (tweak)
     tweak(&p->cfg);
   CU_ASSERT_TRUE_FATAL(tcp_config_validate(&p->cfg, NULL));
   link_params_init(&p->lp);
   p->lp.delay = 1 * SIM_MS;
+  if (lp)
+    p->lp = *lp;
   p->client = host_new(p->net, 1, &p->cfg, 1);
   p->server = host_new(p->net, 2, &p->cfg, 2);
   p->up = link_new(p->net, &p->lp, host_rx(p->server), 3);
   p->down = link_new(p->net, &p->lp, host_rx(p->client), 4);
-  host_set_default_route(p->client, (NetRx){ (void (*)(void *, Segment *))link_send, p->up });
-  host_set_default_route(p->server, (NetRx){ (void (*)(void *, Segment *))link_send, p->down });
+  host_set_default_route(p->client, link_rx(p->up));
+  host_set_default_route(p->server, link_rx(p->down));
   p->cb = (TcpCallbacks){ NULL, pair_app_acceptable, pair_app_readable, pair_app_closed };
-  p->listener = tcp_listen(p->server, 80, 128, &p->cb, &p->sapp, NULL);
+  p->listener = tcp_listen(p->server, 80, 1024, lcb ? lcb : &p->cb, lcb ? lapp : &p->sapp, NULL);
+}
+
+static void
+pair_init(Pair *p, void (*tweak)(TcpConfig *cfg))
+{
+  pair_init_with(p, tweak, NULL, 7, NULL, NULL);
 }
 
 static void
@@ -1297,10 +1298,6 @@ typedef struct {
 static ExOutcome
 run_exchanges(double loss, int n)
 {
-  SimSched *sched = sim_sched_new();
-  Net *net = net_new(sched, NULL, &(SimRngStreamId){ 11, 0, 0, 0 });
-  TcpConfig cfg;
-  tcp_config_preset(&cfg, TCP_PRESET_LINUX);
   LinkParams lp;
   link_params_init(&lp);
   lp.delay = 5 * SIM_MS;
@@ -1308,13 +1305,11 @@ run_exchanges(double loss, int n)
   lp.reorder = TRUE;
   lp.loss = loss;
   lp.dup = 0.05;
-  Host *client = host_new(net, 1, &cfg, 1), *server = host_new(net, 2, &cfg, 2);
-  Link *up = link_new(net, &lp, host_rx(server), 3), *down = link_new(net, &lp, host_rx(client), 4);
-  host_set_default_route(client, (NetRx){ (void (*)(void *, Segment *))link_send, up });
-  host_set_default_route(server, (NetRx){ (void (*)(void *, Segment *))link_send, down });
   ExServer srv = { g_ptr_array_new_with_free_func(g_free) };
-  TcpConn *l = tcp_listen(server, 80, 1024, &ex_listen_cb, &srv, NULL);
-
+  Pair p;
+  pair_init_with(&p, NULL, &lp, 11, &ex_listen_cb, &srv);
+  SimSched *sched = p.sched;
+  Host *client = p.client;
   Exchange *cx = g_new0(Exchange, n);
   ExStart *starts = g_new(ExStart, n);
   for (int i = 0; i < n; i++) {
@@ -1359,23 +1354,12 @@ run_exchanges(double loss, int n)
   if (out.abandoned > 0)
     CU_ASSERT_TRUE(out.failed > 0);
   sim_sched_run(sched, SIM_TIME_MAX);   /* orphaned FIN-WAIT-2s time out, RSTs land */
-  CU_ASSERT_TRUE(link_stats(up)->lost > 0 && link_stats(up)->duplicated > 0);
-  CU_ASSERT_EQUAL(host_conn_count(client), 0);
-  CU_ASSERT_EQUAL(host_conn_count(server), 0);
-  tcp_close(l);
-  CU_ASSERT_EQUAL(net->tcp.live_conns, 0);
-  CU_ASSERT_EQUAL(net->segs.live, 0);
-  CU_ASSERT_EQUAL(sim_sched_stats(sched)->pending, 0);
-  host_free(client);
-  host_free(server);
-  link_free(up);
-  link_free(down);
+  CU_ASSERT_TRUE(link_stats(p.up)->lost > 0 && link_stats(p.up)->duplicated > 0);
+  pair_finish(&p);
   sim_dist_free(lp.jitter);
   g_ptr_array_free(srv.server_side, TRUE);
   g_free(cx);
   g_free(starts);
-  net_free(net);
-  sim_sched_free(sched);
   return out;
 }
 
