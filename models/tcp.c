@@ -579,12 +579,48 @@ enter_time_wait(TcpConn *c, const char *why)
 
 /* ---- the timer's work ---------------------------------------------------------------- */
 
+/* RFC 6298 (5.4)-(5.6): the retransmission timer expired. Each state has its own retry
+ * limit; the RTO doubles with every retry but Linux's first linear SYN timeouts. */
+static void
+on_rtx_timeout(TcpConn *c)
+{
+  const TcpConfig *cfg = conn_cfg(c);
+  int limit;
+  gboolean doubles = TRUE;
+  const char *why;
+  c->stats.timeouts++;
+  switch (c->state) {
+  case TCP_SYN_SENT:
+    limit = cfg->syn_retries;
+    doubles = c->retries + 1 > cfg->syn_linear_timeouts;
+    why = "SYN retries exhausted";
+    break;
+  case TCP_SYN_RECEIVED:
+    limit = cfg->synack_retries;
+    why = "SYN-ACK retries exhausted";
+    break;
+  default:
+    limit = (c->flags & F_APP_RELEASED) ? cfg->fin_retries : cfg->data_retries;
+    why = "retransmissions exhausted";
+    break;
+  }
+  if (c->retries >= limit ||
+      (c->state == TCP_SYN_SENT && conn_now(c) >= c->connect_deadline)) {
+    enter_closed(c, TCP_ERR_TIMEDOUT, why);
+    return;
+  }
+  c->retries++;
+  if (doubles)
+    c->backoff++;
+  retransmit_oldest(c);
+  arm_rtx(c);
+}
+
 static void
 on_timer(SimSched *s, void *ctx)
 {
   (void)s;
   TcpConn *c = ctx;
-  const TcpConfig *cfg = conn_cfg(c);
   enter(c);
   switch (c->state) {
   case TCP_TIME_WAIT:
@@ -593,44 +629,9 @@ on_timer(SimSched *s, void *ctx)
   case TCP_FIN_WAIT_2:
     enter_closed(c, TCP_OK, "FIN-WAIT-2 timeout");
     break;
-  case TCP_SYN_SENT:
-    c->stats.timeouts++;
-    if (c->retries >= cfg->syn_retries || conn_now(c) >= c->connect_deadline) {
-      enter_closed(c, TCP_ERR_TIMEDOUT, "SYN retries exhausted");
-      break;
-    }
-    c->retries++;
-    /* Linux's tcp_syn_linear_timeouts: the first retransmissions keep the initial RTO,
-     * then each timeout doubles it */
-    if (c->retries > cfg->syn_linear_timeouts)
-      c->backoff++;
-    retransmit_oldest(c);
-    arm_rtx(c);
+  default:
+    on_rtx_timeout(c);
     break;
-  case TCP_SYN_RECEIVED:
-    c->stats.timeouts++;
-    if (c->retries >= cfg->synack_retries) {
-      enter_closed(c, TCP_ERR_TIMEDOUT, "SYN-ACK retries exhausted");
-      break;
-    }
-    c->retries++;
-    c->backoff++;
-    retransmit_oldest(c);
-    arm_rtx(c);
-    break;
-  default: {
-    c->stats.timeouts++;
-    int limit = (c->flags & F_APP_RELEASED) ? cfg->fin_retries : cfg->data_retries;
-    if (c->retries >= limit) {
-      enter_closed(c, TCP_ERR_TIMEDOUT, "retransmissions exhausted");
-      break;
-    }
-    c->retries++;
-    c->backoff++;   /* RFC 6298 (5.5) */
-    retransmit_oldest(c);
-    arm_rtx(c);     /* (5.6) */
-    break;
-  }
   }
   leave(c);
 }
