@@ -743,6 +743,26 @@ connect_timeout_fails_the_connect_at_its_deadline(void)
   harness_finish(&h);
 }
 
+
+/* connect_timeout bounds the handshake only: an established connection retransmits
+ * after it as usual. */
+static void
+connect_timeout_ends_with_the_handshake(void)
+{
+  Harness h;
+  harness_init(&h, connect_timeout_2500ms);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 3 * SIM_S);
+  CU_ASSERT_EQUAL(tcp_write(c, 10, NULL), 10);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 10);
+  harness_run_until(&h, 3200 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 10), 3200 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 11, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
 static void
 fin_retries_2(TcpConfig *cfg)
 {
@@ -1495,6 +1515,7 @@ test_tcp_register(void)
     { "listen_drops_syn_when_accept_queue_is_full", listen_drops_syn_when_accept_queue_is_full },
     { "connect_timeout_fails_the_connect_at_its_deadline",
       connect_timeout_fails_the_connect_at_its_deadline },
+    { "connect_timeout_ends_with_the_handshake", connect_timeout_ends_with_the_handshake },
     { "orphan_gives_up_fin_after_fin_retries", orphan_gives_up_fin_after_fin_retries },
     { "isn_clock_counts_four_microsecond_ticks", isn_clock_counts_four_microsecond_ticks },
     { "isn_rfc6528_offsets_the_clock_per_four_tuple",
