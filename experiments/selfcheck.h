@@ -1,6 +1,7 @@
 /* selfcheck: a built-in run that checks the engine on this machine: the random streams
- * give their pinned values, and a hold-model run of the scheduler fires every event in
- * (time, scheduling order), the same way twice. Used by `synack selfcheck`. */
+ * give their pinned values, a hold-model run of the scheduler fires every event in
+ * (time, scheduling order) the same way twice, and one TCP connection between two hosts
+ * goes through the textbook handshake, close and TIME-WAIT. Used by `synack selfcheck`. */
 #pragma once
 
 #include <stdint.h>
