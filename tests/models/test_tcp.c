@@ -1438,6 +1438,115 @@ same_seed_gives_the_same_run(void)
   CU_ASSERT_TRUE(a.events > 1000);
 }
 
+
+/* ---- Linux behaviours the public packetdrill lifecycle scripts pin ------------------ */
+
+/* close/close-remote-fin-then-close.pkt: after the passive close completes, a stray ACK
+ * to the port (still listened on) is answered <SEQ=SEG.ACK><CTL=RST>. */
+static void
+passive_close_then_stray_ack_gets_rst_from_listener(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *l;
+  TcpConn *c = open_passive(&h, &l, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, LPORT, TCP_FIN | TCP_ACK, PEER_ISN + 1, 1, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 2, 0);
+  TcpErr err;
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 0);
+  harness_run_until(&h, 30 * SIM_MS);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 2, 0);
+  harness_inject(&h, 40 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 2, 2, 0);
+  harness_inject(&h, 50 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 2, 2, 0);
+  harness_run_until(&h, 50 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_RST, 2, 0, 0), 50 * SIM_MS);
+  harness_expect_nothing(&h);
+  tcp_close(l);
+  harness_finish(&h);
+}
+
+/* close/close-on-syn-sent.pkt: close() in SYN-SENT sends no RST; the SYN,ACK that comes
+ * later finds no connection and is answered <SEQ=SEG.ACK><CTL=RST>. */
+static void
+close_in_syn_sent_sends_nothing_and_late_syn_ack_gets_rst(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  tcp_close(c);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  harness_inject(&h, 100 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, 0, 1, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  harness_expect(&h, TCP_RST, 1, 0, 0);
+  harness_finish(&h);
+}
+
+static void
+syn_retries_1(TcpConfig *cfg)
+{
+  cfg->syn_retries = 1;
+}
+
+/* packetdrill/tests/packet-timeout.pkt: with tcp_syn_retries=1 the SYN goes at 0 and 1 s
+ * and nothing at 3 s: connect fails with ETIMEDOUT then. */
+static void
+syn_retries_1_sends_two_syns_and_fails_at_3s(void)
+{
+  Harness h;
+  harness_init(&h, syn_retries_1);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  harness_run_until(&h, 1 * SIM_S);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_SYN, 0, 0, 0), 1 * SIM_S);
+  harness_run_until(&h, 3 * SIM_S - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_SYN_SENT);
+  harness_run_until(&h, 3 * SIM_S);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* shutdown/shutdown-wr-close.pkt: after shutdown(SHUT_WR) and the ACK of the FIN, a
+ * write fails with EPIPE, data still arrives, and after close() the peer's FIN moves the
+ * orphan from FIN-WAIT-2 to TIME-WAIT. */
+static void
+shutdown_write_then_close_receives_until_peer_fin(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *l;
+  TcpConn *c = open_passive(&h, &l, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  tcp_shutdown_write(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  TcpErr err;
+  CU_ASSERT_EQUAL(tcp_write(c, 1000, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_PIPE);
+  harness_inject(&h, 30 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 1, 2, 1000);
+  harness_run_until(&h, 30 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 1001, 0);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 1000);
+  harness_run_until(&h, 40 * SIM_MS);
+  tcp_close(c);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  harness_inject(&h, 50 * SIM_MS, SPORT, LPORT, TCP_FIN | TCP_ACK, PEER_ISN + 1001, 2, 0);
+  harness_run_until(&h, 50 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 1002, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
+  harness_run_until(&h, 61 * SIM_S);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  tcp_close(l);
+  harness_finish(&h);
+}
+
 /* ---- configuration and the state table --------------------------------------------- */
 
 static void
@@ -1567,6 +1676,13 @@ test_tcp_register(void)
       exchanges_complete_despite_loss_duplication_and_reordering },
     { "exchanges_under_heavy_loss_fail_cleanly", exchanges_under_heavy_loss_fail_cleanly },
     { "same_seed_gives_the_same_run", same_seed_gives_the_same_run },
+    { "passive_close_then_stray_ack_gets_rst_from_listener",
+      passive_close_then_stray_ack_gets_rst_from_listener },
+    { "close_in_syn_sent_sends_nothing_and_late_syn_ack_gets_rst",
+      close_in_syn_sent_sends_nothing_and_late_syn_ack_gets_rst },
+    { "syn_retries_1_sends_two_syns_and_fails_at_3s", syn_retries_1_sends_two_syns_and_fails_at_3s },
+    { "shutdown_write_then_close_receives_until_peer_fin",
+      shutdown_write_then_close_receives_until_peer_fin },
     { "transition_table_follows_rfc_figure_5", transition_table_follows_rfc_figure_5 },
     { "presets_carry_linux_and_rfc_values", presets_carry_linux_and_rfc_values },
     { "config_rejects_what_the_model_cannot_run", config_rejects_what_the_model_cannot_run },
