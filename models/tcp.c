@@ -725,15 +725,22 @@ established_entered(TcpConn *c)
   output(c);
 }
 
-/* The ACK of our SYN arrived in SYN-SENT (the SYN,ACK) or SYN-RECEIVED: take the first
- * RTT sample unless the SYN was retransmitted (Karn). */
+/* @seg acknowledged our SYN, in SYN-SENT (the SYN,ACK) or SYN-RECEIVED: take the peer's
+ * window, the first RTT sample unless the SYN was retransmitted (Karn), and enter
+ * ESTABLISHED. */
 static void
-handshake_rtt(TcpConn *c)
+syn_acked(TcpConn *c, const Segment *seg, const char *why)
 {
+  c->snd_una = seg->ack;
+  c->snd_wnd = seg->wnd;
+  c->snd_wl1 = seg->seq;
+  c->snd_wl2 = seg->ack;
   if (c->retries == 0)
     rtt_sample(c, conn_now(c) - c->state_since);
   c->retries = 0;
   c->backoff = 0;
+  stop_timer(c);
+  tcp_set_state(c, TCP_ESTABLISHED, why);
 }
 
 /* §3.10.7.3 SYN-SENT */
@@ -760,13 +767,7 @@ on_seg_syn_sent(TcpConn *c, Segment *seg)
   c->rcv_nxt = seg->seq + 1;
   c->peer_mss = seg->mss;
   if (ack) {
-    c->snd_una = seg->ack;
-    c->snd_wnd = seg->wnd;
-    c->snd_wl1 = seg->seq;
-    c->snd_wl2 = seg->ack;
-    handshake_rtt(c);
-    stop_timer(c);
-    tcp_set_state(c, TCP_ESTABLISHED, "rcv SYN,ACK");
+    syn_acked(c, seg, "rcv SYN,ACK");
     /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; data written during SYN-SENT rides on this
      * third segment instead (claim C4), sent by output() below */
     if (unsent(c) == 0 || c->snd_wnd == 0)
@@ -918,13 +919,7 @@ on_seg_synced(TcpConn *c, Segment *seg)
       host__stats(c->host)->accept_dropped++;
       return;
     }
-    c->snd_una = seg->ack;
-    c->snd_wnd = seg->wnd;
-    c->snd_wl1 = seg->seq;
-    c->snd_wl2 = seg->ack;
-    handshake_rtt(c);
-    stop_timer(c);
-    tcp_set_state(c, TCP_ESTABLISHED, "rcv ACK of SYN");
+    syn_acked(c, seg, "rcv ACK of SYN");
     if (c->flags & F_PASSIVE)
       child_established(c);
     else if (c->cb && c->cb->connected)
