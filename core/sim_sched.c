@@ -646,8 +646,12 @@ sim_sched_cancel(SimSched *q, SimEventId id)
   return TRUE;
 }
 
-/* The earliest live event, left in place at the bottom's head; NULL if none. Cancelled
- * events met on the way are dropped. */
+/* The earliest event, left in place at the bottom's head; NULL if none. Cancelled
+ * events met on the way are dropped while they are not in the future: dropping one
+ * ahead of the clock would move the last removed key past events not yet scheduled
+ * (an event set later for an earlier time would look gone to sim_sched_cancel). A
+ * cancelled event in the future is returned, and fire_head() drops it when the clock
+ * gets there. */
 static inline Event *
 peek(SimSched *q)
 {
@@ -655,7 +659,8 @@ peek(SimSched *q)
     if (G_UNLIKELY(q->bot_head == q->bot_tail) && !refill(q))
       return NULL;
     Event *e = &q->bot[q->bot_head];
-    if (G_LIKELY(q->cancelled.n == 0) || !seqset_remove(&q->cancelled, e->seq))
+    if (G_LIKELY(q->cancelled.n == 0) || e->time > q->now ||
+        !seqset_remove(&q->cancelled, e->seq))
       return e;
     q->last_time = e->time;
     q->last_seq = e->seq;
@@ -670,6 +675,8 @@ fire_head(SimSched *q, Event *head)
   q->bot_head++;
   q->last_time = q->now = e.time;
   q->last_seq = e.seq;
+  if (G_UNLIKELY(q->cancelled.n != 0) && seqset_remove(&q->cancelled, e.seq))
+    return;         /* cancelled: its time has come, nothing to do */
   q->stats.fired++;
   q->stats.pending--;
   e.fn(q, e.ctx);

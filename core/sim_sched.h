@@ -68,11 +68,13 @@ gboolean sim_sched_is_pending(const SimSched *s, SimEventId id);
  * none is left), or until a callback calls sim_sched_stop(). Unless stopped, the clock
  * then reads @until (when finite): the run covered that span even if it was quiet. */
 SimRunResult sim_sched_run(SimSched *s, SimTime until);
-/* Fires the next event, if any; FALSE when none is left. */
+/* Fires the next event, if any (a cancelled one whose time has come is dropped instead,
+ * the clock moving to its time); FALSE when none is left. */
 gboolean sim_sched_step(SimSched *s);
 /* Makes the running sim_sched_run() return after the current callback. */
 void sim_sched_stop(SimSched *s);
-/* Time of the next pending event, or SIM_TIME_NEVER. */
+/* Time of the next event in the queue, or SIM_TIME_NEVER. It may be that of an event
+ * cancelled ahead of the clock, which is dropped, not fired, when its time comes. */
 SimTime sim_sched_next_time(SimSched *s);
 
 const SimSchedStats *sim_sched_stats(const SimSched *s);
