@@ -34,6 +34,7 @@ typedef struct Segment {
   uint16_t mss;           /* MSS option (SYN only); 0: absent */
   uint8_t flags;          /* TCP_* */
   uint8_t dup;            /* oracle: a copy made by a link */
+  uint8_t wscale;         /* window-scale option (SYN only): shift + 1; 0: absent */
   uint64_t incarnation;   /* oracle: id of the sending connection (0: none, e.g. a RST
                            * from a closed port) */
   SimTime birth;          /* oracle: when the sender handed it to the network */
@@ -65,11 +66,25 @@ seg_seq_len(const Segment *s)
   return s->len + ((s->flags & TCP_SYN) != 0) + ((s->flags & TCP_FIN) != 0);
 }
 
-/* Bytes on the wire: 20 (IPv4) + 20 (TCP) + 4 with an MSS option + payload. */
+/* Bytes on the wire: 20 (IPv4) + 20 (TCP) + 4 with an MSS option + 4 with a window
+ * scale option (3 and a NOP) + payload. */
 static inline uint32_t
 seg_wire_bytes(const Segment *s)
 {
-  return 40u + (s->mss ? 4u : 0u) + s->len;
+  return 40u + (s->mss ? 4u : 0u) + (s->wscale ? 4u : 0u) + s->len;
+}
+
+/* RFC 7323 §2.2: the shift a SYN announces, or -1 without the option. */
+static inline int
+seg_wscale(const Segment *s)
+{
+  return (int)s->wscale - 1;
+}
+
+static inline void
+seg_set_wscale(Segment *s, int shift)
+{
+  s->wscale = shift < 0 ? 0 : (uint8_t)(MIN(shift, 14) + 1);
 }
 
 /* "S.", "F.", "R", "P.", "." ... as packetdrill and tcpdump write flags. @buf >= 8. */

@@ -21,6 +21,12 @@ enum {
   F_ACCEPTED = 1 << 7,      /* a child the app has taken with tcp_accept */
   F_PASSIVE = 1 << 8,       /* a child of a listener */
   F_EMBRYO = 1 << 9,        /* a child not yet ESTABLISHED (counted in n_embryos) */
+  F_WSCALE = 1 << 10,       /* both SYNs carried the window-scale option (RFC 7323) */
+  F_RD_SHUT = 1 << 11,      /* the app shut reading down (SHUT_RD) */
+  F_ERR_TOLD = 1 << 12,     /* the app has been told the error that closed it */
+  F_PROBE_ARMED = 1 << 13,  /* the timer is a tail loss probe, not the RTO */
+  F_PROBED = 1 << 14,       /* a probe went out and nothing new was acked since */
+  F_FIN_ALONE = 1 << 15,    /* our FIN went out in a segment of its own */
 };
 
 struct TcpConn {
@@ -41,24 +47,29 @@ struct TcpConn {
   SimTime rtt_start;
   SimTime srtt, rttvar;     /* 0 until the first sample */
   SimTime rto;              /* without backoff */
+  SimTime rto_since;        /* when the RTO countdown (re)started (RFC 6298 5.1, 5.3) */
   SimTime state_since;
-  SimTime connect_deadline;
   SimTimer timer;
   const TcpCallbacks *cb;
   void *app;
   uint64_t incarnation;
   TcpConn *parent;          /* listener of a child until it is accepted */
   TcpConn *next;            /* accept queue link */
-  struct TcpListen *lx;     /* listeners only */
+  struct TcpExt *x;         /* listeners, and connections with a user timeout */
   TcpConnStats stats;
   SimTime state_time[TCP_NSTATES];
 };
 
-/* What only a listener needs, kept out of every other connection. */
-typedef struct TcpListen {
+/* What few connections need, kept out of the others (a TIME-WAIT connection pays for
+ * every byte of TcpConn): a listener's queues, a connect or user timeout. */
+typedef struct TcpExt {
   TcpConn *accept_head, *accept_tail;
   uint16_t backlog, n_accept, n_embryos;
-} TcpListen;
+  SimTime connect_deadline; /* SIM_TIME_NEVER: none */
+  SimTime user_timeout;     /* 0: none */
+  SimTime unacked_since;    /* start of the unacknowledged stretch the user timeout
+                             * measures; SIM_TIME_NEVER when nothing was retransmitted */
+} TcpExt;
 
 static const char *const state_names[TCP_NSTATES] = {
   "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
@@ -153,12 +164,17 @@ tcp_config_preset(TcpConfig *cfg, TcpPreset preset)
     .syn_backlog = 1024,
     .handshake = 3,
     .close = 4,
+    .window_scaling = TRUE,
+    .tlp = TRUE,
+    .ack_unsent_drop = TRUE,
   };
   if (preset == TCP_PRESET_RFC) {
     cfg->rto_min = 1 * SIM_S;            /* RFC 6298 (2.4) */
     cfg->time_wait = 2 * cfg->msl;       /* RFC 9293 §3.10.7.4: 2 MSL */
     cfg->fin_wait_2_timeout = 0;
     cfg->isn = TCP_ISN_RFC6528;
+    cfg->tlp = FALSE;
+    cfg->ack_unsent_drop = FALSE;
   }
 }
 
@@ -223,6 +239,21 @@ static inline const TcpConfig *conn_cfg(const TcpConn *c) { return host_config(c
 
 static void on_timer(SimSched *s, void *ctx);
 
+static TcpExt *
+ext_new(void)
+{
+  TcpExt *x = g_new0(TcpExt, 1);
+  x->unacked_since = SIM_TIME_NEVER;
+  x->connect_deadline = SIM_TIME_NEVER;
+  return x;
+}
+
+static inline SimTime
+connect_deadline(const TcpConn *c)
+{
+  return c->x ? c->x->connect_deadline : SIM_TIME_NEVER;
+}
+
 static TcpConn *
 conn_new(Host *h, const TcpTuple *t, const TcpCallbacks *cb, void *app, TcpState state)
 {
@@ -235,7 +266,6 @@ conn_new(Host *h, const TcpTuple *t, const TcpCallbacks *cb, void *app, TcpState
   c->incarnation = host_net(h)->next_incarnation++;
   c->rto = conn_cfg(c)->rto_initial;
   c->state_since = conn_now(c);
-  c->connect_deadline = SIM_TIME_NEVER;
   sim_timer_init(&c->timer, on_timer, c);
   Net *net = host_net(h);
   net->tcp.live_conns++;
@@ -247,7 +277,7 @@ static void
 conn_free(TcpConn *c)
 {
   sim_timer_stop(conn_net(c)->sched, &c->timer);
-  g_free(c->lx);
+  g_free(c->x);
   if (c->flags & F_IN_TABLE)
     host__conn_remove(c->host, c);
   conn_net(c)->tcp.live_conns--;
@@ -279,6 +309,27 @@ rcv_wnd(const TcpConn *c)
   return conn_cfg(c)->rcv_wnd;
 }
 
+/* RFC 7323 §2.3: the shift we announce: the least that fits our window in 16 bits. */
+static int
+rcv_wscale(const TcpConn *c)
+{
+  int shift = 0;
+  while (shift < 14 && (rcv_wnd(c) >> shift) > 65535)
+    shift++;
+  return shift;
+}
+
+/* The window a segment of ours advertises, in bytes: never scaled on a SYN (RFC 7323
+ * §2.2); scaled, and so a multiple of 2^shift, only when both ends agreed. */
+static uint32_t
+advertised_window(const TcpConn *c, uint8_t flags)
+{
+  if ((flags & TCP_SYN) || !(c->flags & F_WSCALE))
+    return MIN(rcv_wnd(c), 65535u);
+  int shift = rcv_wscale(c);
+  return MIN(rcv_wnd(c) >> shift, 65535u) << shift;   /* the field has 16 bits */
+}
+
 static void
 emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
 {
@@ -290,10 +341,15 @@ emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
   s->dport = c->t.rport;
   s->seq = seq;
   s->ack = (flags & TCP_ACK) ? c->rcv_nxt : 0;
-  s->wnd = (flags & TCP_RST) ? 0 : rcv_wnd(c);
+  s->wnd = (flags & TCP_RST) ? 0 : advertised_window(c, flags);
   s->len = len;
   s->flags = flags;
-  s->mss = (flags & TCP_SYN) ? (uint16_t)MIN(conn_cfg(c)->mss, 65535u) : 0;
+  if (flags & TCP_SYN) {
+    s->mss = (uint16_t)MIN(conn_cfg(c)->mss, 65535u);
+    /* a SYN,ACK carries the option only in answer to a SYN that did (§2.2) */
+    if (conn_cfg(c)->window_scaling && (!(flags & TCP_ACK) || (c->flags & F_WSCALE)))
+      seg_set_wscale(s, rcv_wscale(c));
+  }
   s->incarnation = c->incarnation;
   s->birth = net_now(net);
   c->stats.segs_sent++;
@@ -367,19 +423,41 @@ arm_timer(TcpConn *c, SimTime delay)
 {
   SimTime when = conn_now(c) + delay;
   if (c->state == TCP_SYN_SENT)
-    when = MIN(when, c->connect_deadline);
+    when = MIN(when, connect_deadline(c));
+  c->flags &= ~F_PROBE_ARMED;
   sim_timer_set(conn_net(c)->sched, &c->timer, when);
 }
 
+/* Where the user timeout (RFC 5482) measures from: the oldest unacknowledged send. */
+static inline SimTime
+unacked_start(const TcpConn *c)
+{
+  return c->x->unacked_since != SIM_TIME_NEVER ? c->x->unacked_since : c->rto_since;
+}
+
+/* When the RTO started at rto_since expires: with backoff, and no later than the end
+ * of the user timeout (Linux tcp_clamp_rto_to_user_timeout). */
+static SimTime
+rto_deadline(const TcpConn *c)
+{
+  SimTime at = c->rto_since + current_rto(c);
+  if (c->x && c->x->user_timeout > 0)
+    at = MIN(at, unacked_start(c) + c->x->user_timeout);
+  return at;
+}
+
+/* (Re)starts the retransmission timer now (RFC 6298 5.1, 5.3, 5.6). */
 static void
 arm_rtx(TcpConn *c)
 {
-  arm_timer(c, current_rto(c));
+  c->rto_since = conn_now(c);
+  arm_timer(c, rto_deadline(c) - c->rto_since);
 }
 
 static void
 stop_timer(TcpConn *c)
 {
+  c->flags &= ~F_PROBE_ARMED;
   sim_timer_stop(conn_net(c)->sched, &c->timer);
 }
 
@@ -448,6 +526,32 @@ may_send_data(const TcpConn *c)
          c->state == TCP_FIN_WAIT_1 || c->state == TCP_LAST_ACK || c->state == TCP_CLOSING;
 }
 
+/* New data went out (@restart FALSE: the RTO keeps running if it was), or an ACK
+ * moved SND.UNA with data still out (@restart TRUE: RFC 6298 5.3). Arms the RTO, or
+ * earlier the tail loss probe (RFC 8985 §7.2, as Linux tcp_schedule_loss_probe): 2 SRTT
+ * after this send, plus rto_min when a single segment is out (its ACK may be delayed),
+ * else 2 ms; never later than the RTO; one probe per flight. A single segment is
+ * recognised by the data bytes out (at most one MSS), so a last data segment sent
+ * apart from its FIN counts as one. */
+static void
+arm_xmit_timer(TcpConn *c, gboolean restart)
+{
+  SimTime now = conn_now(c);
+  if (restart || !sim_timer_armed(&c->timer))
+    c->rto_since = now;
+  SimTime at = rto_deadline(c);
+  const TcpConfig *cfg = conn_cfg(c);
+  c->flags &= ~F_PROBE_ARMED;
+  if (cfg->tlp && c->srtt > 0 && c->retries == 0 && !(c->flags & F_PROBED) &&
+      may_send_data(c)) {
+    uint32_t data_out = c->snd_nxt - c->snd_una - ((c->flags & F_FIN_SENT) ? 1 : 0);
+    SimTime pto = 2 * c->srtt + (data_out <= send_mss(c) ? cfg->rto_min : 2 * SIM_MS);
+    at = MIN(now + pto, at);
+    c->flags |= F_PROBE_ARMED;
+  }
+  sim_timer_set(conn_net(c)->sched, &c->timer, at);
+}
+
 /* Sends what the window allows of the queued data, then the FIN if it is wanted and
  * everything before it is sent (riding on the last data segment when it fits). */
 static void
@@ -479,13 +583,13 @@ output(TcpConn *c)
     c->stats.bytes_sent += len;
     c->snd_nxt += len + (fin ? 1 : 0);
     if (fin)
-      c->flags |= F_FIN_SENT;
+      c->flags |= F_FIN_SENT | (len == 0 ? F_FIN_ALONE : 0);
     sent_something = TRUE;
     if (fin)
       break;
   }
-  if (sent_something && !sim_timer_armed(&c->timer))
-    arm_rtx(c);
+  if (sent_something)
+    arm_xmit_timer(c, FALSE);
 }
 
 /* Go-back: sends again the oldest unacknowledged segment. */
@@ -510,6 +614,25 @@ retransmit_oldest(TcpConn *c)
   emit(c, flags, c->snd_una, len);
 }
 
+/* The tail loss probe's segment (RFC 8985 §7.3): the last one sent again: the FIN
+ * alone if it went alone, else the data of the last segment, with the FIN if it rode on
+ * it. Segments are not kept, so the last one is taken to be where a flight cut in MSS
+ * pieces from SND.UNA ends (exact for one write; a valid segment in any case). */
+static void
+retransmit_last(TcpConn *c)
+{
+  c->stats.retransmits++;
+  c->flags &= ~F_TIMING;
+  uint32_t fin_out = (c->flags & F_FIN_SENT) ? 1 : 0;
+  uint32_t data_out = c->snd_nxt - c->snd_una - fin_out;
+  if (fin_out && ((c->flags & F_FIN_ALONE) || data_out == 0)) {
+    emit(c, TCP_ACK | TCP_FIN, c->snd_nxt - 1, 0);
+    return;
+  }
+  uint32_t len = (data_out - 1) % send_mss(c) + 1;
+  emit(c, TCP_ACK | TCP_PSH | (fin_out ? TCP_FIN : 0), c->snd_nxt - fin_out - len, len);
+}
+
 /* ---- closing and freeing ------------------------------------------------------------ */
 
 static void
@@ -519,19 +642,19 @@ detach_from_parent(TcpConn *c)
   if (l == NULL)
     return;
   if (c->flags & F_EMBRYO) {
-    l->lx->n_embryos--;
+    l->x->n_embryos--;
     c->flags &= ~F_EMBRYO;
   } else {
-    TcpConn **pp = &l->lx->accept_head, *prev = NULL;
+    TcpConn **pp = &l->x->accept_head, *prev = NULL;
     while (*pp && *pp != c) {
       prev = *pp;
       pp = &(*pp)->next;
     }
     if (*pp == c) {
       *pp = c->next;
-      if (l->lx->accept_tail == c)
-        l->lx->accept_tail = prev;
-      l->lx->n_accept--;
+      if (l->x->accept_tail == c)
+        l->x->accept_tail = prev;
+      l->x->n_accept--;
     }
   }
   c->parent = NULL;
@@ -539,11 +662,15 @@ detach_from_parent(TcpConn *c)
 }
 
 /* Enters CLOSED: no more segments, the 4-tuple is free again. The app hears closed()
- * unless it has let go; the stack frees the connection when the app has let go. */
+ * unless it has let go; the stack frees the connection when the app has let go. A
+ * connection waiting in an accept queue stays there, CLOSED, with the data it holds,
+ * until accepted (Linux: accept() returns a reset socket, whose data can be read). */
 static void
 enter_closed(TcpConn *c, TcpErr err, const char *why)
 {
-  detach_from_parent(c);
+  gboolean stays_queued = c->parent != NULL && !(c->flags & F_EMBRYO);
+  if (!stays_queued)
+    detach_from_parent(c);
   tcp_set_state(c, TCP_CLOSED, why);
   c->err = (uint8_t)err;
   stop_timer(c);
@@ -553,6 +680,8 @@ enter_closed(TcpConn *c, TcpErr err, const char *why)
   }
   if (!(c->flags & F_APP_RELEASED) && c->cb && c->cb->closed)
     c->cb->closed(c, err, c->app);
+  if (stays_queued)
+    c->flags &= ~F_APP_RELEASED;              /* the queue holds it for the acceptor */
 }
 
 static inline void
@@ -604,8 +733,15 @@ on_rtx_timeout(TcpConn *c)
     why = "retransmissions exhausted";
     break;
   }
+  if (c->x && c->x->user_timeout > 0) {
+    c->x->unacked_since = unacked_start(c);
+    if (conn_now(c) - c->x->unacked_since >= c->x->user_timeout) {
+      enter_closed(c, TCP_ERR_TIMEDOUT, "user timeout");
+      return;
+    }
+  }
   if (c->retries >= limit ||
-      (c->state == TCP_SYN_SENT && conn_now(c) >= c->connect_deadline)) {
+      (c->state == TCP_SYN_SENT && conn_now(c) >= connect_deadline(c))) {
     enter_closed(c, TCP_ERR_TIMEDOUT, why);
     return;
   }
@@ -616,12 +752,36 @@ on_rtx_timeout(TcpConn *c)
   arm_rtx(c);
 }
 
+/* The tail loss probe fired: new data if the window allows it, else the last segment
+ * again; then the RTO, restarted from now (Linux tcp_send_loss_probe). */
+static void
+on_probe_timeout(TcpConn *c)
+{
+  c->flags &= ~F_PROBE_ARMED;
+  c->flags |= F_PROBED;
+  c->stats.probes++;
+  if (c->x && c->x->user_timeout > 0)
+    c->x->unacked_since = unacked_start(c);
+  uint32_t before = c->snd_nxt;
+  output(c);
+  if (c->snd_nxt != before)
+    return;                                   /* output() armed the RTO */
+  retransmit_last(c);
+  c->rto_since = conn_now(c);
+  sim_timer_set(conn_net(c)->sched, &c->timer, rto_deadline(c));
+}
+
 static void
 on_timer(SimSched *s, void *ctx)
 {
   (void)s;
   TcpConn *c = ctx;
   enter(c);
+  if (c->flags & F_PROBE_ARMED) {
+    on_probe_timeout(c);
+    leave(c);
+    return;
+  }
   switch (c->state) {
   case TCP_TIME_WAIT:
     enter_closed(c, TCP_OK, "TIME-WAIT timeout");
@@ -687,11 +847,11 @@ on_seg_listen(TcpConn *l, Segment *seg)
   if (!(seg->flags & TCP_SYN))
     return;                                   /* fourth: anything else is dropped */
   /* third: a SYN. Linux drops it when the SYN queue or the accept queue is full. */
-  if (l->lx->n_embryos >= conn_cfg(l)->syn_backlog) {
+  if (l->x->n_embryos >= conn_cfg(l)->syn_backlog) {
     host__stats(h)->syn_dropped++;
     return;
   }
-  if (l->lx->n_accept >= l->lx->backlog) {
+  if (l->x->n_accept >= l->x->backlog) {
     host__stats(h)->accept_dropped++;
     return;
   }
@@ -699,12 +859,14 @@ on_seg_listen(TcpConn *l, Segment *seg)
   TcpConn *c = conn_new(h, &t, l->cb, l->app, TCP_LISTEN);
   c->flags |= F_APP_RELEASED | F_PASSIVE | F_EMBRYO;  /* the stack owns it until accepted */
   c->parent = l;
-  l->lx->n_embryos++;
+  l->x->n_embryos++;
   host__conn_insert(h, c);
   c->flags |= F_IN_TABLE;
   c->irs = seg->seq;
   c->rcv_nxt = seg->seq + 1;                  /* data on a SYN is not accepted */
   c->peer_mss = seg->mss;
+  if (conn_cfg(c)->window_scaling && seg_wscale(seg) >= 0)
+    c->flags |= F_WSCALE;
   c->snd_wnd = seg->wnd;
   c->snd_wl1 = seg->seq;
   c->iss = choose_iss(c);
@@ -739,6 +901,8 @@ syn_acked(TcpConn *c, const Segment *seg, const char *why)
     rtt_sample(c, conn_now(c) - c->state_since);
   c->retries = 0;
   c->backoff = 0;
+  if (c->x)
+    c->x->unacked_since = SIM_TIME_NEVER;
   stop_timer(c);
   tcp_set_state(c, TCP_ESTABLISHED, why);
 }
@@ -766,6 +930,8 @@ on_seg_syn_sent(TcpConn *c, Segment *seg)
   c->irs = seg->seq;
   c->rcv_nxt = seg->seq + 1;
   c->peer_mss = seg->mss;
+  if (conn_cfg(c)->window_scaling && seg_wscale(seg) >= 0)
+    c->flags |= F_WSCALE;                     /* ours went on the SYN (RFC 7323 §2.2) */
   if (ack) {
     syn_acked(c, seg, "rcv SYN,ACK");
     /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; data written during SYN-SENT rides on this
@@ -817,15 +983,15 @@ child_established(TcpConn *c)
   TcpConn *l = c->parent;
   if (l == NULL)
     return;
-  l->lx->n_embryos--;
+  l->x->n_embryos--;
   c->flags &= ~F_EMBRYO;
   c->next = NULL;
-  if (l->lx->accept_tail)
-    l->lx->accept_tail->next = c;
+  if (l->x->accept_tail)
+    l->x->accept_tail->next = c;
   else
-    l->lx->accept_head = c;
-  l->lx->accept_tail = c;
-  l->lx->n_accept++;
+    l->x->accept_head = c;
+  l->x->accept_tail = c;
+  l->x->n_accept++;
   if (l->cb && l->cb->acceptable)
     l->cb->acceptable(l, l->app);
 }
@@ -914,7 +1080,7 @@ on_seg_synced(TcpConn *c, Segment *seg)
       return;
     }
     TcpConn *l = c->parent;
-    if (l && l->lx->n_accept >= l->lx->backlog) {
+    if (l && l->x->n_accept >= l->x->backlog) {
       /* accept queue full: drop the ACK; the SYN,ACK will be sent again (Linux) */
       host__stats(c->host)->accept_dropped++;
       return;
@@ -930,7 +1096,8 @@ on_seg_synced(TcpConn *c, Segment *seg)
       tcp_set_state(c, TCP_FIN_WAIT_1, "CLOSE queued before ESTABLISHED");
   } else {
     if (tcp_seq_gt(seg->ack, c->snd_nxt)) {  /* acknowledges something not yet sent */
-      send_ack(c);
+      if (!conn_cfg(c)->ack_unsent_drop)
+        send_ack(c);
       return;
     }
     if (tcp_seq_lt(c->snd_una, seg->ack)) {
@@ -945,10 +1112,13 @@ on_seg_synced(TcpConn *c, Segment *seg)
       }
       c->retries = 0;
       c->backoff = 0;
+      c->flags &= ~F_PROBED;
+      if (c->x)
+        c->x->unacked_since = SIM_TIME_NEVER;
       if (c->snd_una == c->snd_nxt)
         stop_timer(c);                         /* RFC 6298 (5.2) */
       else
-        arm_rtx(c);                            /* (5.3) */
+        arm_xmit_timer(c, TRUE);               /* (5.3) */
     }
     /* window update (SND.WL1 < SEG.SEQ or (= and SND.WL2 <= SEG.ACK)) */
     if (tcp_seq_lt(c->snd_wl1, seg->seq) ||
@@ -985,9 +1155,14 @@ on_seg_synced(TcpConn *c, Segment *seg)
     if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
         c->state != TCP_FIN_WAIT_2)
       return;
-    if ((c->flags & F_APP_RELEASED) && !(c->flags & F_PASSIVE && !(c->flags & F_ACCEPTED))) {
-      /* data for a connection its app has closed: nobody will read it (Linux: RST) */
-      emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
+    gboolean closed_by_app =
+      (c->flags & F_APP_RELEASED) && !(c->flags & F_PASSIVE && !(c->flags & F_ACCEPTED));
+    if ((closed_by_app || (c->flags & F_RD_SHUT)) && c->state != TCP_ESTABLISHED &&
+        tcp_seq_gt(seg->seq + seg->len, c->rcv_nxt)) {
+      /* new data after the app closed, or shut reading and sent its FIN: nobody will
+       * read it. RFC 1122 §4.2.2.13 asks for a reset; Linux answers the segment as one
+       * for no connection (<SEQ=SEG.ACK><CTL=RST>) and drops the connection. */
+      reply_rst(c->host, seg);
       enter_closed(c, TCP_ERR_RESET, "data after close");
       return;
     }
@@ -1102,8 +1277,8 @@ tcp_listen(Host *h, uint16_t port, int backlog, const TcpCallbacks *cb, void *ap
   TcpTuple t = { host_addr(h), 0, port, 0 };
   TcpConn *l = conn_new(h, &t, cb, app, TCP_CLOSED);
   l->flags |= F_LISTENER;
-  l->lx = g_new0(TcpListen, 1);
-  l->lx->backlog = (uint16_t)CLAMP(backlog, 1, 65535);
+  l->x = ext_new();
+  l->x->backlog = (uint16_t)CLAMP(backlog, 1, 65535);
   tcp_set_state(l, TCP_LISTEN, "passive OPEN");
   host__listener_insert(h, port, l);
   if (err)
@@ -1152,8 +1327,10 @@ tcp_connect(Host *h, NetAddr raddr, uint16_t rport, uint16_t lport, const TcpCal
   c->flags |= F_IN_TABLE;
   c->snd_una = c->iss;
   c->snd_nxt = c->iss + 1;
-  if (cfg->connect_timeout > 0)
-    c->connect_deadline = conn_now(c) + cfg->connect_timeout;
+  if (cfg->connect_timeout > 0) {
+    c->x = ext_new();
+    c->x->connect_deadline = conn_now(c) + cfg->connect_timeout;
+  }
   enter(c);
   tcp_set_state(c, TCP_SYN_SENT, "active OPEN");
   emit(c, TCP_SYN, c->iss, 0);
@@ -1168,16 +1345,16 @@ TcpConn *
 tcp_accept(TcpConn *l, TcpErr *err)
 {
   g_return_val_if_fail(l != NULL && (l->flags & F_LISTENER), NULL);
-  TcpConn *c = l->lx->accept_head;
+  TcpConn *c = l->x->accept_head;
   if (c == NULL) {
     if (err)
       *err = TCP_ERR_AGAIN;
     return NULL;
   }
-  l->lx->accept_head = c->next;
-  if (l->lx->accept_tail == c)
-    l->lx->accept_tail = NULL;
-  l->lx->n_accept--;
+  l->x->accept_head = c->next;
+  if (l->x->accept_tail == c)
+    l->x->accept_tail = NULL;
+  l->x->n_accept--;
   c->next = NULL;
   c->parent = NULL;
   c->flags &= ~F_APP_RELEASED;
@@ -1200,10 +1377,12 @@ tcp_write(TcpConn *c, uint32_t len, TcpErr *err)
 {
   g_return_val_if_fail(c != NULL, -1);
   TcpErr e = TCP_OK;
-  if (c->flags & F_FIN_WANTED)
+  if (c->state == TCP_CLOSED && c->err != TCP_OK && !(c->flags & F_ERR_TOLD)) {
+    e = (TcpErr)c->err;
+    c->flags |= F_ERR_TOLD;
+  } else if ((c->flags & F_FIN_WANTED) || c->state == TCP_CLOSED) {
     e = TCP_ERR_PIPE;
-  else if (c->state == TCP_CLOSED)
-    e = c->err != TCP_OK ? (TcpErr)c->err : TCP_ERR_PIPE;
+  }
   else if (c->state == TCP_LISTEN)
     e = TCP_ERR_NOTCONN;
   if (e != TCP_OK) {
@@ -1238,15 +1417,16 @@ tcp_read(TcpConn *c, uint32_t len, TcpErr *err)
       *err = TCP_OK;
     return n;
   }
-  if (c->flags & F_FIN_RCVD) {
-    if (err)
-      *err = TCP_OK;
-    return 0;
-  }
-  if (c->state == TCP_CLOSED && c->err != TCP_OK) {
+  if (c->state == TCP_CLOSED && c->err != TCP_OK && !(c->flags & F_ERR_TOLD)) {
+    c->flags |= F_ERR_TOLD;
     if (err)
       *err = (TcpErr)c->err;
     return -1;
+  }
+  if ((c->flags & (F_FIN_RCVD | F_RD_SHUT)) || c->state == TCP_CLOSED) {
+    if (err)
+      *err = TCP_OK;
+    return 0;
   }
   if (err)
     *err = c->state == TCP_LISTEN ? TCP_ERR_NOTCONN : TCP_ERR_AGAIN;
@@ -1294,6 +1474,25 @@ tcp_shutdown_write(TcpConn *c)
   leave(c);
 }
 
+void
+tcp_shutdown_read(TcpConn *c)
+{
+  g_return_if_fail(c != NULL);
+  c->flags |= F_RD_SHUT;
+}
+
+void
+tcp_set_user_timeout(TcpConn *c, SimTime timeout)
+{
+  g_return_if_fail(c != NULL && timeout >= 0 && !(c->flags & F_LISTENER));
+  if (c->x == NULL) {
+    if (timeout == 0)
+      return;
+    c->x = ext_new();
+  }
+  c->x->user_timeout = timeout;
+}
+
 static void
 drop_embryo_of(TcpConn *c, void *listener)
 {
@@ -1309,11 +1508,15 @@ drop_embryo_of(TcpConn *c, void *listener)
 static void
 close_listener(TcpConn *l)
 {
-  while (l->lx->accept_head) {
-    TcpConn *c = l->lx->accept_head;
+  while (l->x->accept_head) {
+    TcpConn *c = l->x->accept_head;
     enter(c);
-    emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
-    enter_closed(c, TCP_ERR_RESET, "listener closed");
+    detach_from_parent(c);
+    c->flags |= F_APP_RELEASED;
+    if (c->state != TCP_CLOSED) {
+      emit(c, TCP_RST | TCP_ACK, c->snd_nxt, 0);
+      enter_closed(c, TCP_ERR_RESET, "listener closed");
+    }
     leave(c);
   }
   host__foreach_conn(l->host, drop_embryo_of, l);
@@ -1375,12 +1578,20 @@ tcp_abort(TcpConn *c)
   leave(c);
 }
 
+/* Host teardown frees the connections of its table before its listeners, so that a
+ * listener finds in its accept queue only the CLOSED ones no table holds. */
 void
 tcp_conn_destroy(TcpConn *c)
 {
-  if (c->flags & F_LISTENER)
+  if (c->flags & F_LISTENER) {
+    while (c->x->accept_head) {
+      TcpConn *child = c->x->accept_head;
+      detach_from_parent(child);
+      conn_free(child);
+    }
     host__listener_remove(c->host, c->t.lport);
-  c->parent = NULL;
+  }
+  detach_from_parent(c);
   conn_free(c);
 }
 
@@ -1398,6 +1609,8 @@ uint32_t tcp_rcv_nxt(const TcpConn *c) { return c->rcv_nxt; }
 uint64_t tcp_incarnation(const TcpConn *c) { return c->incarnation; }
 SimTime tcp_rto(const TcpConn *c) { return current_rto(c); }
 TcpErr tcp_error(const TcpConn *c) { return (TcpErr)c->err; }
+SimTime tcp_srtt(const TcpConn *c) { return c->srtt; }
+gboolean tcp_wscale_ok(const TcpConn *c) { return (c->flags & F_WSCALE) != 0; }
 const TcpConnStats *tcp_conn_stats(const TcpConn *c) { return &c->stats; }
 
 SimTime

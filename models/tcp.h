@@ -80,6 +80,16 @@ struct TcpConfig {
   TcpIsnPolicy isn;
   uint16_t port_lo, port_hi;  /* ephemeral ports (Linux 32768-60999) */
   int syn_backlog;            /* embryonic (SYN-RECEIVED) connections per listener */
+  gboolean window_scaling;    /* RFC 7323 window-scale option: announce a shift on SYNs
+                               * and, when both ends did, advertise windows above 64 KB
+                               * in steps of 2^shift (Linux on) */
+  gboolean tlp;               /* tail loss probe (RFC 8985 §7, Linux tcp_early_retrans):
+                               * 2 SRTT after the last new segment (plus rto_min when one
+                               * segment is out), never later than the RTO, send the last
+                               * segment again once per flight (Linux on) */
+  gboolean ack_unsent_drop;   /* a segment acknowledging what was never sent is dropped
+                               * silently (Linux up to 6.x) instead of answered with an
+                               * ACK (RFC 9293 §3.10.7.4) */
   /* design variants of the lifecycle (the next stage adds them): keep to 3 and 4 */
   int handshake;              /* segments to open: 3 */
   int close;                  /* segments to close: 4 */
@@ -138,6 +148,7 @@ typedef struct {
   uint32_t timeouts;                 /* retransmission timer expiries */
   uint32_t challenge_acks;           /* RFC 5961 challenge ACKs sent */
   uint32_t dup_segs;                 /* segments entirely before RCV.NXT */
+  uint32_t probes;                   /* tail loss probes sent (also in retransmits) */
 } TcpConnStats;
 
 /* Open a listener on @port of @h. Fails with TCP_ERR_ADDRINUSE. @cb and @app receive
@@ -162,10 +173,23 @@ int64_t tcp_write(TcpConn *c, uint32_t len, TcpErr *err);
 /* Consumes up to @len received bytes; returns how many (0 at end of stream after the
  * peer's FIN), or -1 with TCP_ERR_AGAIN when nothing is readable yet. */
 int64_t tcp_read(TcpConn *c, uint32_t len, TcpErr *err);
+/* A connection reset or timed out reports its error once, as a socket does: reads
+ * first return the data queued before the reset; then the first tcp_read or tcp_write
+ * fails with the error, later reads return 0 (end of stream) and later writes fail with
+ * TCP_ERR_PIPE. A connection reset while it waits in a listener's accept queue stays
+ * there, CLOSED, with its data (Linux), and tcp_accept hands it out. */
 /* Bytes received and not read (FIN not counted: SIOCINQ). */
 uint32_t tcp_readable(const TcpConn *c);
 /* Half-close: no more writes; a FIN follows the queued data. */
 void tcp_shutdown_write(TcpConn *c);
+/* No more reads wanted (SHUT_RD): tcp_read returns 0 instead of TCP_ERR_AGAIN when
+ * nothing is queued. As Linux, data still arriving is acknowledged and readable, except
+ * in FIN-WAIT-1/2, where new data resets the connection. */
+void tcp_shutdown_read(TcpConn *c);
+/* TCP_USER_TIMEOUT (RFC 5482): the connection fails with TCP_ERR_TIMEDOUT once what it
+ * sent has gone unacknowledged for @timeout, whatever the retry counts say; the RTO is
+ * cut short to end there. 0 turns it off. */
+void tcp_set_user_timeout(TcpConn *c, SimTime timeout);
 /* The app lets go of @c: as shutdown_write, except that unread data makes it an abort
  * (RST, as Linux). After this call @c belongs to the stack, which frees it when it
  * reaches CLOSED; the app must not use it again. */
@@ -191,6 +215,11 @@ TcpErr tcp_error(const TcpConn *c);
 const TcpConnStats *tcp_conn_stats(const TcpConn *c);
 /* Time spent so far in each state, indexed by TcpState (the current one up to now). */
 void tcp_state_times(const TcpConn *c, SimTime out[TCP_NSTATES]);
+
+/* The smoothed RTT (0 before the first sample), and whether the window-scale option
+ * was agreed on by both ends. */
+SimTime tcp_srtt(const TcpConn *c);
+gboolean tcp_wscale_ok(const TcpConn *c);
 
 /* Sequence arithmetic modulo 2^32 (RFC 9293 §3.4). */
 static inline gboolean tcp_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }

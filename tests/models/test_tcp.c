@@ -380,13 +380,20 @@ close_with_unread_data_sends_rst(void)
 
 /* ---- data --------------------------------------------------------------------------- */
 
+/* RFC 6298 alone: no tail loss probe ahead of the RTO. */
+static void
+no_tlp(TcpConfig *cfg)
+{
+  cfg->tlp = FALSE;
+}
+
 /* A write is cut into MSS segments, PSH on the last; the ACK stops the timer; a lost
  * segment is sent again after the RTO with exponential backoff. */
 static void
 established_sends_mss_segments_and_retransmits_on_timeout(void)
 {
   Harness h;
-  harness_init(&h, NULL);
+  harness_init(&h, no_tlp);
   TcpConn *c = open_active(&h, 0);          /* RTT sample 10 ms: RTO 200 ms */
   CU_ASSERT_EQUAL(tcp_rto(c), 200 * SIM_MS);
   harness_run_until(&h, 100 * SIM_MS);
@@ -560,7 +567,7 @@ static void
 last_ack_retransmits_fin(void)
 {
   Harness h;
-  harness_init(&h, NULL);
+  harness_init(&h, no_tlp);
   TcpConn *l;
   TcpConn *c = open_passive(&h, &l, 0);   /* RTT 10 ms: RTO 200 ms */
   harness_inject(&h, 50 * SIM_MS, SPORT, LPORT, TCP_FIN | TCP_ACK, PEER_ISN + 1, 1, 0);
@@ -767,6 +774,7 @@ static void
 fin_retries_2(TcpConfig *cfg)
 {
   cfg->fin_retries = 2;
+  cfg->tlp = FALSE;
 }
 
 /* An orphaned connection (closed by its app) gives up its FIN after fin_retries
@@ -1611,6 +1619,1227 @@ config_rejects_what_the_model_cannot_run(void)
   TEST_ASSERT_ERROR(err, SIM_ERROR_RANGE, "tcp.mss");
 }
 
+/* ---- window scaling (RFC 7323) ------------------------------------------------------ */
+
+typedef struct {
+  Harness *h;
+  Segment *seg;
+} OptInjection;
+
+static void
+opt_arrive(SimSched *s, void *ctx)
+{
+  (void)s;
+  OptInjection *in = ctx;
+  host_receive(in->h->host, in->seg);
+  g_free(in);
+}
+
+/* As harness_inject, with the advertised window @wnd (bytes) and the window-scale option
+ * announcing @wscale (-1: no option) chosen by the test. */
+static void
+inject_opts(Harness *h, SimTime at, uint16_t sport, uint16_t dport, uint8_t flags,
+            uint32_t seq, uint32_t ack, uint32_t len, uint32_t wnd, int wscale)
+{
+  Segment *s = seg_new(&h->net->segs);
+  s->src = HARNESS_PEER_ADDR;
+  s->dst = HARNESS_HOST_ADDR;
+  s->sport = sport;
+  s->dport = dport;
+  s->flags = flags;
+  s->seq = seq;
+  s->ack = ack;
+  s->len = len;
+  s->wnd = wnd;
+  s->mss = (flags & TCP_SYN) ? 1460 : 0;
+  seg_set_wscale(s, wscale);
+  s->birth = at;
+  OptInjection *in = g_new(OptInjection, 1);
+  *in = (OptInjection){ h, s };
+  sim_sched_at(h->sched, at, opt_arrive, in);
+}
+
+/* The next captured segment, not popped, to read the fields harness_expect does not
+ * check; if nothing was sent, the assertion fails and an all-zero segment stands in. */
+static const Segment *
+peek_out(Harness *h)
+{
+  static const Segment none;
+  Captured *c = g_queue_peek_head(&h->out);
+  CU_ASSERT_PTR_NOT_NULL(c);
+  return c ? c->seg : &none;
+}
+
+static uint32_t tweak_rcv_wnd = 65535;
+
+static void
+rcv_wnd_of_test(TcpConfig *cfg)
+{
+  cfg->rcv_wnd = tweak_rcv_wnd;
+}
+
+static void
+rcv_wnd_1000003(TcpConfig *cfg)
+{
+  cfg->rcv_wnd = 1000003;   /* shift 4: 1000003 >> 4 = 62500; scaled window 1000000 */
+}
+
+static void
+rcv_wnd_1000003_no_wscale(TcpConfig *cfg)
+{
+  cfg->rcv_wnd = 1000003;
+  cfg->window_scaling = FALSE;
+}
+
+static void
+rcv_wnd_1_gib(TcpConfig *cfg)
+{
+  cfg->rcv_wnd = 1u << 30;
+}
+
+/* RFC 7323 §2.3: our SYN announces the least shift s with rcv_wnd >> s <= 65535, at most
+ * 14, and its own window field is never scaled (§2.2): min(rcv_wnd, 65535). */
+static void
+wscale_syn_announces_the_least_shift_that_fits_rcv_wnd(void)
+{
+  static const struct {
+    uint32_t rcv_wnd;
+    int shift;
+  } cases[] = {
+    { 1000, 0 },          { 65535, 0 },           { 65536, 1 },
+    { 131071, 1 },        { 131072, 2 },          { 1000003, 4 },
+    { (1u << 29) - 1, 13 }, { 1u << 29, 14 },     { 0xffffffffu, 14 },
+  };
+  for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+    Harness h;
+    tweak_rcv_wnd = cases[i].rcv_wnd;
+    harness_init(&h, rcv_wnd_of_test);
+    TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+    const Segment *syn = peek_out(&h);
+    if (seg_wscale(syn) != cases[i].shift)
+      fprintf(stderr, "\n  rcv_wnd %u: shift %d, expected %d\n", cases[i].rcv_wnd,
+              seg_wscale(syn), cases[i].shift);
+    CU_ASSERT_EQUAL(seg_wscale(syn), cases[i].shift);
+    CU_ASSERT_EQUAL(syn->wnd, MIN(cases[i].rcv_wnd, 65535u));
+    CU_ASSERT_EQUAL(syn->mss, 1460);
+    harness_expect(&h, TCP_SYN, 0, 0, 0);
+    CU_ASSERT_FALSE(tcp_wscale_ok(c));   /* not before the peer answered */
+    tcp_abort(c);                        /* SYN-SENT: nothing to send */
+    harness_finish(&h);
+  }
+  tweak_rcv_wnd = 65535;
+}
+
+/* Active open, both SYNs with the option: agreed; the SYN advertises 65535, every later
+ * segment the window scaled down and back, (1000003 >> 4) << 4 = 1000000 bytes, and
+ * carries no option. */
+static void
+wscale_agreed_on_active_open_advertises_the_scaled_window(void)
+{
+  Harness h;
+  harness_init(&h, rcv_wnd_1000003);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  const Segment *s = peek_out(&h);
+  CU_ASSERT_EQUAL(seg_wscale(s), 4);
+  CU_ASSERT_EQUAL(s->wnd, 65535);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  inject_opts(&h, 10 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, PEER_ISN, 1, 0, 65535, 7);
+  harness_run_until(&h, 10 * SIM_MS);
+  CU_ASSERT_TRUE(tcp_wscale_ok(c));
+  s = peek_out(&h);
+  CU_ASSERT_EQUAL(s->wnd, 1000000);
+  CU_ASSERT_EQUAL(seg_wscale(s), -1);
+  CU_ASSERT_EQUAL(s->mss, 0);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 20 * SIM_MS);
+  s = peek_out(&h);
+  CU_ASSERT_EQUAL(s->wnd, 1000000);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, NULL), 100);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 101, 0);
+  harness_finish(&h);
+}
+
+/* Active open, the SYN,ACK without the option: not agreed, so the window stays within
+ * 16 bits unscaled: 65535 although rcv_wnd is 1000003. */
+static void
+wscale_not_agreed_when_the_syn_ack_lacks_it(void)
+{
+  Harness h;
+  harness_init(&h, rcv_wnd_1000003);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  CU_ASSERT_EQUAL(seg_wscale(peek_out(&h)), 4);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  harness_inject(&h, 10 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, PEER_ISN, 1, 0);
+  harness_run_until(&h, 10 * SIM_MS);
+  CU_ASSERT_FALSE(tcp_wscale_ok(c));
+  CU_ASSERT_EQUAL(peek_out(&h)->wnd, 65535);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 20 * SIM_MS);
+  CU_ASSERT_EQUAL(peek_out(&h)->wnd, 65535);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, NULL), 100);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 101, 0);
+  harness_finish(&h);
+}
+
+/* RFC 7323 §2.2: a SYN,ACK carries the option only in answer to a SYN that did. A SYN
+ * without it gets a SYN,ACK without it and an unscaled window (65535) for the whole
+ * connection; a SYN with it gets our shift (4) on the SYN,ACK (window 65535, never
+ * scaled on a SYN) and 1000000 on the later segments. */
+static void
+wscale_syn_ack_carries_it_only_in_answer_to_a_syn_that_did(void)
+{
+  Harness h;
+  harness_init(&h, rcv_wnd_1000003);
+  TcpErr err;
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, &err);
+  /* first peer (SPORT): no option */
+  harness_inject(&h, 0, SPORT, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_run_until(&h, 0);
+  const Segment *s = peek_out(&h);
+  CU_ASSERT_EQUAL(seg_wscale(s), -1);
+  CU_ASSERT_EQUAL(s->wnd, 65535);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_inject(&h, 10 * SIM_MS, SPORT, LPORT, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 10 * SIM_MS);
+  CU_ASSERT_EQUAL(peek_out(&h)->wnd, 65535);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  TcpConn *a = tcp_accept(l, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+  CU_ASSERT_FALSE(tcp_wscale_ok(a));
+  /* second peer (SPORT + 1): announces shift 2 */
+  inject_opts(&h, 20 * SIM_MS, SPORT + 1, LPORT, TCP_SYN, PEER_ISN, 0, 0, 65535, 2);
+  harness_run_until(&h, 20 * SIM_MS);
+  s = peek_out(&h);
+  CU_ASSERT_EQUAL(seg_wscale(s), 4);
+  CU_ASSERT_EQUAL(s->wnd, 65535);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_inject(&h, 30 * SIM_MS, SPORT + 1, LPORT, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 30 * SIM_MS);
+  s = peek_out(&h);
+  CU_ASSERT_EQUAL(s->wnd, 1000000);
+  CU_ASSERT_EQUAL(seg_wscale(s), -1);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  TcpConn *b = tcp_accept(l, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  CU_ASSERT_TRUE(tcp_wscale_ok(b));
+  CU_ASSERT_EQUAL(tcp_read(a, 1000, NULL), 100);
+  CU_ASSERT_EQUAL(tcp_read(b, 1000, NULL), 100);
+  tcp_abort(a);
+  CU_ASSERT_EQUAL(peek_out(&h)->wnd, 0);   /* a RST advertises nothing */
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 101, 0);
+  tcp_abort(b);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 101, 0);
+  tcp_close(l);
+  harness_finish(&h);
+}
+
+/* window_scaling FALSE: no option on our SYN nor on a SYN,ACK, even in answer to a SYN
+ * (or SYN,ACK) that has it; never agreed; windows stay at 65535. */
+static void
+wscale_off_sends_no_option_and_never_agrees(void)
+{
+  Harness h;
+  harness_init(&h, rcv_wnd_1000003_no_wscale);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  const Segment *s = peek_out(&h);
+  CU_ASSERT_EQUAL(seg_wscale(s), -1);
+  CU_ASSERT_EQUAL(s->wnd, 65535);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  inject_opts(&h, 10 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, PEER_ISN, 1, 0, 65535, 7);
+  harness_run_until(&h, 10 * SIM_MS);
+  CU_ASSERT_FALSE(tcp_wscale_ok(c));
+  CU_ASSERT_EQUAL(peek_out(&h)->wnd, 65535);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 0);
+  /* passive side */
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, NULL);
+  inject_opts(&h, 20 * SIM_MS, SPORT, LPORT, TCP_SYN, PEER_ISN, 0, 0, 65535, 7);
+  harness_run_until(&h, 20 * SIM_MS);
+  s = peek_out(&h);
+  CU_ASSERT_EQUAL(seg_wscale(s), -1);
+  CU_ASSERT_EQUAL(s->wnd, 65535);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_inject(&h, 30 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 1, 1, 0);
+  harness_run_until(&h, 30 * SIM_MS);
+  TcpConn *a = tcp_accept(l, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+  CU_ASSERT_FALSE(tcp_wscale_ok(a));
+  harness_expect_nothing(&h);
+  tcp_abort(a);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 0);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 0);
+  tcp_close(l);
+  harness_finish(&h);
+}
+
+/* RFC 7323 §2.3: with the shift at its maximum of 14, the window field (16 bits) holds at
+ * most 65535, so no window above 65535 << 14 = 1073725440 bytes can be advertised: a
+ * rcv_wnd of 1 GiB (2^30, which would need shift 15) must be advertised as 1073725440
+ * (Linux clamps its window to U16_MAX << rcv_wscale in tcp_select_initial_window). */
+static void
+wscale_window_is_capped_at_65535_shifted_by_14(void)
+{
+  Harness h;
+  harness_init(&h, rcv_wnd_1_gib);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  CU_ASSERT_EQUAL(seg_wscale(peek_out(&h)), 14);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  inject_opts(&h, 10 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, PEER_ISN, 1, 0, 65535, 7);
+  harness_run_until(&h, 10 * SIM_MS);
+  CU_ASSERT_TRUE(tcp_wscale_ok(c));
+  CU_ASSERT_EQUAL(peek_out(&h)->wnd, 65535u << 14);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 0);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* ---- tail loss probe (RFC 8985 §7, Linux tcp_schedule_loss_probe) ------------------- */
+
+/* One segment out (SRTT 10 ms, RTO 200 ms): the probe would come 2 SRTT + rto_min =
+ * 220 ms after the send, later than the RTO, so it fires at the RTO deadline (send +
+ * 200 ms) and resends the segment, counted as a probe and a retransmission but not as a
+ * timeout. The RTO then runs from the probe, not backed off (200 ms later), and only
+ * after that doubles (400 ms); no second probe. */
+static void
+tlp_single_segment_probe_fires_at_the_rto_deadline(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  CU_ASSERT_EQUAL(tcp_srtt(c), 10 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_rto(c), 200 * SIM_MS);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 300 * SIM_MS);
+  harness_run_until(&h, 300 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
+  const TcpConnStats *st = tcp_conn_stats(c);
+  CU_ASSERT_EQUAL(st->probes, 1);
+  CU_ASSERT_EQUAL(st->retransmits, 1);
+  CU_ASSERT_EQUAL(st->timeouts, 0);
+  CU_ASSERT_EQUAL(tcp_rto(c), 200 * SIM_MS);   /* a probe is no timeout: no backoff */
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 500 * SIM_MS);
+  harness_run_until(&h, 500 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 500 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 500 * SIM_MS);
+  CU_ASSERT_EQUAL(st->probes, 1);
+  CU_ASSERT_EQUAL(st->retransmits, 2);
+  CU_ASSERT_EQUAL(st->timeouts, 1);
+  CU_ASSERT_EQUAL(tcp_rto(c), 400 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 900 * SIM_MS);
+  harness_run_until(&h, 900 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 900 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 900 * SIM_MS);
+  CU_ASSERT_EQUAL(st->probes, 1);
+  CU_ASSERT_EQUAL(st->retransmits, 3);
+  CU_ASSERT_EQUAL(st->timeouts, 2);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1700 * SIM_MS);
+  harness_inject(&h, 950 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 101, 0);
+  harness_run_until(&h, 950 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  CU_ASSERT_EQUAL(tcp_rto(c), 200 * SIM_MS);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 101, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* Two segments out (a write of 2 MSS): the probe comes 2 SRTT + 2 ms after the last send
+ * (100 + 22 ms), long before the RTO (300 ms), and resends the last segment (1461, 1460
+ * bytes, PSH). A duplicate ACK does not allow a second probe: the next thing sent is
+ * the RTO's retransmission of the oldest segment. */
+static void
+tlp_burst_probe_fires_2_srtt_plus_2_ms_after_the_last_send(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 122 * SIM_MS);
+  harness_run_until(&h, 122 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 122 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
+                  122 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 1);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 0);
+  /* a duplicate ACK (SND.UNA does not move) changes nothing */
+  harness_inject(&h, 200 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 1, 0);
+  harness_run_until(&h, 200 * SIM_MS);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 400 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);   /* the RTO: go back to SND.UNA */
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 2);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 1);
+  harness_inject(&h, 410 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2921, 0);
+  harness_run_until(&h, 410 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 2921, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* RFC 8985 §7.3 (and Linux tcp_send_loss_probe, which splits the last skb at
+ * (pcount - 1) * mss): the probe resends the last segment sent. A write of 5000 bytes
+ * goes as 1460 + 1460 + 1460 + 620: the probe is 4381:5001 (620 bytes, PSH), not the
+ * last 1460 bytes of data (3541:5001, a segment that never existed). */
+static void
+tlp_probe_resends_the_last_segment_sent_not_the_last_mss(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 5000, NULL), 5000);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK, 1461, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK, 2921, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 4381, PEER_ISN + 1, 620);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 122 * SIM_MS);
+  harness_run_until(&h, 122 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 4381, PEER_ISN + 1, 620),
+                  122 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  harness_inject(&h, 130 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 5001, 0);
+  harness_run_until(&h, 130 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 5001, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* RFC 8985 §7.3: after the probe the sender re-arms the RTO; Linux does it from the
+ * probe's time (tcp_send_loss_probe sets icsk_pending = 0 "s.t. tcp_rearm_rto will
+ * restart timer from now"), whatever the number of segments out. Two segments sent at
+ * 100 ms, probe at 122 ms: the RTO fires at 122 + 200 = 322 ms, not at 300 ms. */
+static void
+tlp_rto_restarts_from_the_probe_with_several_segments_out(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460);
+  harness_run_until(&h, 122 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
+                  122 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 322 * SIM_MS);
+  harness_run_until(&h, 322 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 322 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460), 322 * SIM_MS);
+  harness_inject(&h, 330 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2921, 0);
+  harness_run_until(&h, 330 * SIM_MS);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 2921, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* A FIN sent alone (after the data) is the last segment: the probe resends the FIN
+ * alone. Data at 100 ms, FIN at 110 ms: probe at 110 + 2 SRTT + 2 ms = 132 ms. */
+static void
+tlp_probe_resends_a_fin_sent_alone(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460);
+  harness_run_until(&h, 110 * SIM_MS);
+  tcp_shutdown_write(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 2921, PEER_ISN + 1, 0);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 132 * SIM_MS);
+  harness_run_until(&h, 132 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 132 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_FIN, 2921, PEER_ISN + 1, 0), 132 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 1);
+  harness_inject(&h, 140 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2922, 0);
+  harness_run_until(&h, 140 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 2922, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* A FIN that rode on the last data segment rides on the probe too: data written and
+ * shut down in SYN-SENT go as 1/1460 and 1461/1460+FIN on the SYN,ACK at 10 ms; the
+ * probe at 10 + 22 ms resends 1461/1460 with PSH and FIN. */
+static void
+tlp_probe_resends_data_with_the_fin_that_rode_on_it(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, NULL);
+  harness_expect(&h, TCP_SYN, 0, 0, 0);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  tcp_shutdown_write(c);
+  harness_inject(&h, 10 * SIM_MS, SPORT, 32768, TCP_SYN | TCP_ACK, PEER_ISN, 1, 0);
+  harness_run_until(&h, 10 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH | TCP_FIN, 1461, PEER_ISN + 1, 1460);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_1);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 32 * SIM_MS);
+  harness_run_until(&h, 32 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH | TCP_FIN, 1461, PEER_ISN + 1, 1460),
+                  32 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  harness_inject(&h, 40 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2922, 0);
+  harness_run_until(&h, 40 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 2922, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* One probe per flight: after a probe, an ACK that moves SND.UNA allows the next flight
+ * its own probe. Flight 1 (100 bytes at 100 ms) is probed at 300 ms and acknowledged at
+ * 310 ms; flight 2 (2 MSS at 400 ms) is probed at 422 ms. */
+static void
+tlp_new_ack_after_the_probe_allows_a_probe_for_the_next_flight(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  harness_inject(&h, 310 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 101, 0);
+  harness_run_until(&h, 310 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  CU_ASSERT_EQUAL(tcp_srtt(c), 10 * SIM_MS);   /* Karn: no sample from the probed segment */
+  harness_run_until(&h, 400 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 101, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1561, PEER_ISN + 1, 1460);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 422 * SIM_MS);
+  harness_run_until(&h, 422 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1561, PEER_ISN + 1, 1460),
+                  422 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 2);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 0);
+  harness_inject(&h, 430 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 3021, 0);
+  harness_run_until(&h, 430 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 3021, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* One probe per flight: new data sent after the probe, before any ACK, gets no probe of
+ * its own (it would come at 150 + 22 = 172 ms); the next segment is the RTO's
+ * retransmission of the oldest. */
+static void
+tlp_no_second_probe_for_data_sent_after_the_probe(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460);
+  harness_run_until(&h, 122 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
+                  122 * SIM_MS);
+  harness_run_until(&h, 150 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 1460, NULL), 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 2921, PEER_ISN + 1, 1460);
+  harness_run_until(&h, 250 * SIM_MS);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 400 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 1);
+  harness_inject(&h, 410 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 4381, 0);
+  harness_run_until(&h, 410 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 4381, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* The single-segment rule counts bytes: one full segment (1460 bytes at 100 ms) and its
+ * FIN sent apart (110 ms) make MSS + 1 bytes out, still "one segment": the probe is due
+ * 2 SRTT + rto_min after the FIN (330 ms), so at the RTO deadline (300 ms), not at
+ * 110 + 22 ms; it resends the FIN alone, and the RTO then runs from the probe. */
+static void
+tlp_a_full_segment_and_its_fin_count_as_one_segment(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 1460, NULL), 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 1460);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 300 * SIM_MS);
+  harness_run_until(&h, 110 * SIM_MS);
+  tcp_shutdown_write(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 1461, PEER_ISN + 1, 0);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 300 * SIM_MS);
+  harness_run_until(&h, 300 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_FIN, 1461, PEER_ISN + 1, 0), 300 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 500 * SIM_MS);
+  harness_inject(&h, 310 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 1462, 0);
+  harness_run_until(&h, 310 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1462, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* Two data segments are not one: a write of MSS + 1 bytes goes as 1460 + 1, and the
+ * probe is due 2 SRTT + 2 ms after (122 ms) as for any flight of several segments
+ * (tcp.h: "plus rto_min when one segment is out"; Linux: packets_out == 1), resending
+ * the 1-byte segment. */
+static void
+tlp_mss_plus_1_data_bytes_are_two_segments(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 1461, NULL), 1461);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 122 * SIM_MS);
+  harness_run_until(&h, 122 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1), 122 * SIM_MS);
+  harness_inject(&h, 130 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 1462, 0);
+  harness_run_until(&h, 130 * SIM_MS);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1462, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* tlp FALSE: the timer after a flight of two segments is the RTO (300 ms, not 122 ms),
+ * which resends the oldest segment; no probe. */
+static void
+tlp_off_leaves_the_rto_alone(void)
+{
+  Harness h;
+  harness_init(&h, no_tlp);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 300 * SIM_MS);
+  harness_run_until(&h, 300 * SIM_MS - 1);
+  harness_expect_nothing(&h);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460), 300 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 0);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 1);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 1);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 700 * SIM_MS);
+  harness_inject(&h, 310 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2921, 0);
+  harness_run_until(&h, 310 * SIM_MS);
+  harness_expect_nothing(&h);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 2921, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* ---- ACK of unsent data (RFC 9293 §3.10.7.4 fifth check) ----------------------------- */
+
+static void
+ack_unsent_answered(TcpConfig *cfg)
+{
+  cfg->ack_unsent_drop = FALSE;
+}
+
+/* Linux (ack_unsent_drop): in ESTABLISHED a segment whose ACK is above SND.NXT (here
+ * SND.NXT + 1) is dropped whole: no answer, its data and FIN not taken, SND.UNA not
+ * moved (the timer keeps its deadline). The same segment acknowledging SND.NXT is
+ * taken. */
+static void
+established_ack_of_unsent_data_is_dropped_silently(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 220 * SIM_MS);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH | TCP_FIN, PEER_ISN + 1, 102,
+                 50);
+  harness_run_until(&h, 30 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  CU_ASSERT_EQUAL(tcp_rcv_nxt(c), PEER_ISN + 1);
+  CU_ASSERT_EQUAL(tcp_readable(c), 0);
+  CU_ASSERT_EQUAL(h.app.readable, 0);
+  TcpErr err;
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_AGAIN);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 220 * SIM_MS);
+  /* acknowledging exactly SND.NXT, the same segment is taken */
+  harness_inject(&h, 40 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH | TCP_FIN, PEER_ISN + 1, 101,
+                 50);
+  harness_run_until(&h, 40 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 101, PEER_ISN + 52, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSE_WAIT);
+  CU_ASSERT_EQUAL(tcp_readable(c), 50);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 101, PEER_ISN + 52, 0);
+  harness_finish(&h);
+}
+
+/* RFC 9293 (ack_unsent_drop FALSE): the same segment is answered with
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and otherwise dropped. */
+static void
+established_ack_of_unsent_data_gets_an_ack_without_the_knob(void)
+{
+  Harness h;
+  harness_init(&h, ack_unsent_answered);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH | TCP_FIN, PEER_ISN + 1, 102,
+                 50);
+  harness_run_until(&h, 30 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK, 101, PEER_ISN + 1, 0), 30 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  CU_ASSERT_EQUAL(tcp_rcv_nxt(c), PEER_ISN + 1);
+  CU_ASSERT_EQUAL(tcp_readable(c), 0);
+  CU_ASSERT_EQUAL(h.app.readable, 0);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 220 * SIM_MS);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 101, PEER_ISN + 1, 0);
+  harness_finish(&h);
+}
+
+/* ---- SHUT_RD and data after close ---------------------------------------------------- */
+
+/* After tcp_shutdown_read, a read with nothing queued returns 0 (end of stream), not
+ * EAGAIN; in ESTABLISHED data still arriving is acknowledged and readable (Linux). */
+static void
+shutdown_read_reads_0_and_still_takes_data_in_established(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  TcpErr err;
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_AGAIN);
+  tcp_shutdown_read(c);
+  harness_expect_nothing(&h);   /* SHUT_RD sends nothing */
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  err = TCP_ERR_AGAIN;
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 0);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  CU_ASSERT_EQUAL(tcp_readable(c), 100);
+  CU_ASSERT_EQUAL(h.app.readable, 1);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 100);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 0);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 101, 0);
+  harness_finish(&h);
+}
+
+/* Shut for reading and writing, FIN sent and not yet acknowledged (FIN-WAIT-1): new data
+ * resets (Linux tcp_rcv_state_process, RFC 1122 §4.2.2.13): <SEQ=SEG.ACK><CTL=RST>, and
+ * the connection is CLOSED with ECONNRESET. */
+static void
+shutdown_read_then_data_in_fin_wait_1_resets(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  tcp_shutdown_read(c);
+  tcp_shutdown_write(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 1, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_1);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 30 * SIM_MS);
+  CU_ASSERT_EQUAL(peek_out(&h)->ack, 0);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_RST, 1, 0, 0), 30 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(tcp_error(c), TCP_ERR_RESET);
+  CU_ASSERT_EQUAL(h.app.closed, 1);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_RESET);
+  CU_ASSERT_EQUAL(tcp_readable(c), 0);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* The same in FIN-WAIT-2 (FIN acknowledged): a retransmission of data already received
+ * only gets an ACK; new data resets with <SEQ=SEG.ACK><CTL=RST>. */
+static void
+shutdown_read_then_data_in_fin_wait_2_resets_but_old_data_is_acked(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, NULL), 100);
+  harness_run_until(&h, 30 * SIM_MS);
+  tcp_shutdown_read(c);
+  tcp_shutdown_write(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 101, 0);
+  harness_inject(&h, 40 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 101, 2, 0);
+  harness_run_until(&h, 40 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  harness_inject(&h, 50 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 2, 100);
+  harness_run_until(&h, 50 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 101, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  harness_inject(&h, 60 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 101, 2, 100);
+  harness_run_until(&h, 60 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_RST, 2, 0, 0), 60 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed, 1);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_RESET);
+  CU_ASSERT_EQUAL(tcp_readable(c), 0);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* Data after tcp_close() in FIN-WAIT-1: nobody will read it; Linux aborts:
+ * <SEQ=SEG.ACK><CTL=RST>, and the orphan is gone. */
+static void
+data_after_close_in_fin_wait_1_resets(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  tcp_close(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 1, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_1);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(&h, 30 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_RST, 1, 0, 0), 30 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);   /* freed */
+  CU_ASSERT_EQUAL(h.app.closed, 0);            /* the app had let go */
+  CU_ASSERT_EQUAL(h.net->tcp.transitions[TCP_FIN_WAIT_1][TCP_CLOSED], 1);
+  harness_finish(&h);
+}
+
+/* The same in FIN-WAIT-2 (FIN acknowledged, orphan timer running): RST with SEQ = the
+ * segment's ACK (2), the orphan gone, its timer with it. */
+static void
+data_after_close_in_fin_wait_2_resets(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  tcp_close(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 30 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 30 * SIM_MS + 60 * SIM_S);
+  harness_inject(&h, 40 * SIM_MS, SPORT, 32768, TCP_ACK | TCP_PSH, PEER_ISN + 1, 2, 100);
+  harness_run_until(&h, 40 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_RST, 2, 0, 0), 40 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);
+  CU_ASSERT_EQUAL(h.net->tcp.transitions[TCP_FIN_WAIT_2][TCP_CLOSED], 1);
+  CU_ASSERT_EQUAL(sim_sched_stats(h.sched)->pending, 0);   /* the orphan timer went too */
+  harness_finish(&h);
+}
+
+/* ---- a connection reset in the accept queue ------------------------------------------ */
+
+/* Listener on LPORT; the peer (@sport) opens, sends 100 bytes with the third segment,
+ * and resets at @at + 20 ms while the child waits unaccepted: returns nothing, the
+ * child stays queued. */
+static void
+child_reset_in_accept_queue(Harness *h, uint16_t sport, SimTime at)
+{
+  harness_inject(h, at, sport, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_run_until(h, at);
+  harness_expect(h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_inject(h, at + 10 * SIM_MS, sport, LPORT, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 100);
+  harness_run_until(h, at + 10 * SIM_MS);
+  harness_expect(h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  harness_inject(h, at + 20 * SIM_MS, sport, LPORT, TCP_RST, PEER_ISN + 101, 0, 0);
+  harness_run_until(h, at + 20 * SIM_MS);
+  harness_expect_nothing(h);
+}
+
+/* Linux: a connection reset while it waits in the accept queue stays there; accept hands
+ * it out CLOSED with its 100 bytes; the first write reports ECONNRESET, the next EPIPE;
+ * the read returns the bytes, then 0 (the error was told by the write). */
+static void
+reset_in_accept_queue_stays_queued_and_write_tells_the_error(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpErr err;
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, &err);
+  child_reset_in_accept_queue(&h, SPORT, 0);
+  CU_ASSERT_EQUAL(h.app.acceptable, 1);
+  CU_ASSERT_EQUAL(h.app.closed, 0);          /* nobody holds it yet: nobody is told */
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 2);
+  TcpConn *c = tcp_accept(l, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(tcp_error(c), TCP_ERR_RESET);
+  CU_ASSERT_EQUAL(tcp_readable(c), 100);
+  CU_ASSERT_PTR_NULL(tcp_accept(l, &err));
+  CU_ASSERT_EQUAL(err, TCP_ERR_AGAIN);
+  CU_ASSERT_EQUAL(tcp_write(c, 10, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_RESET);
+  CU_ASSERT_EQUAL(tcp_write(c, 10, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_PIPE);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 100);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  err = TCP_ERR_AGAIN;
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 0);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  harness_expect_nothing(&h);
+  tcp_close(c);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 1);
+  tcp_close(l);
+  harness_finish(&h);
+}
+
+/* The same, read first: the queued bytes (in two reads), then ECONNRESET once, then 0;
+ * a write then gets EPIPE. */
+static void
+reset_in_accept_queue_read_tells_the_error_after_the_data(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpErr err;
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, &err);
+  child_reset_in_accept_queue(&h, SPORT, 0);
+  TcpConn *c = tcp_accept(l, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_EQUAL(tcp_read(c, 40, &err), 40);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 60);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_RESET);
+  err = TCP_ERR_AGAIN;
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 0);
+  CU_ASSERT_EQUAL(err, TCP_OK);
+  CU_ASSERT_EQUAL(tcp_read(c, 1000, &err), 0);
+  CU_ASSERT_EQUAL(tcp_write(c, 10, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_PIPE);
+  tcp_close(c);
+  tcp_close(l);
+  harness_expect_nothing(&h);
+  harness_finish(&h);
+}
+
+/* Closing the listener frees a CLOSED child still in its accept queue, and sends nothing
+ * for it (it was reset already). */
+static void
+closing_the_listener_frees_a_reset_child_still_queued(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, NULL);
+  child_reset_in_accept_queue(&h, SPORT, 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 2);
+  tcp_close(l);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);
+  CU_ASSERT_EQUAL(h.app.closed, 0);
+  harness_finish(&h);
+}
+
+/* Host teardown, the listener never closed, frees a reset child still queued next to an
+ * ESTABLISHED one (harness_finish checks that no connection is left). */
+static void
+host_teardown_frees_a_reset_child_still_queued(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *l = tcp_listen(h.host, LPORT, 16, &h.cb, &h.app, NULL);
+  CU_ASSERT_PTR_NOT_NULL(l);
+  child_reset_in_accept_queue(&h, SPORT, 0);
+  harness_inject(&h, 100 * SIM_MS, SPORT + 1, LPORT, TCP_SYN, PEER_ISN, 0, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
+  harness_inject(&h, 110 * SIM_MS, SPORT + 1, LPORT, TCP_ACK, PEER_ISN + 1, 1, 0);
+  harness_run_until(&h, 110 * SIM_MS);
+  CU_ASSERT_EQUAL(h.app.acceptable, 2);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 3);
+  harness_finish(&h);
+}
+
+/* ---- user timeout (RFC 5482, TCP_USER_TIMEOUT) --------------------------------------- */
+
+/* User timeout 1 s, data sent at 100 ms and never acknowledged (no TLP, RTO 200 ms):
+ * retransmissions at 300 and 700 ms; the next RTO (800 ms, due at 1500) is cut short
+ * to end at 100 + 1000 = 1100 ms, where the connection fails with ETIMEDOUT, sending
+ * nothing more. */
+static void
+user_timeout_fails_data_retransmission_at_its_deadline(void)
+{
+  Harness h;
+  harness_init(&h, no_tlp);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_set_user_timeout(c, 1 * SIM_S);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 100 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 300 * SIM_MS);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 700 * SIM_MS);
+  harness_run_until(&h, 700 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 700 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1100 * SIM_MS);   /* not 1500 */
+  harness_run_until(&h, 1100 * SIM_MS - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  CU_ASSERT_EQUAL(h.app.closed, 0);
+  harness_run_until(&h, 1100 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed, 1);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 2);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 3);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  TcpErr err;
+  CU_ASSERT_EQUAL(tcp_write(c, 10, &err), -1);
+  CU_ASSERT_EQUAL(err, TCP_ERR_TIMEDOUT);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* An unacknowledged FIN (shutdown for writing at 100 ms), user timeout 650 ms: the FIN
+ * again at 300 and 700 ms, failure at 750 ms. */
+static void
+user_timeout_fails_fin_retransmission_at_its_deadline(void)
+{
+  Harness h;
+  harness_init(&h, no_tlp);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_set_user_timeout(c, 650 * SIM_MS);
+  tcp_shutdown_write(c);
+  harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 1, 0);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 1, 0), 300 * SIM_MS);
+  harness_run_until(&h, 700 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_FIN, 1, PEER_ISN + 1, 0), 700 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 750 * SIM_MS);
+  harness_run_until(&h, 750 * SIM_MS - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_1);
+  harness_run_until(&h, 750 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed, 1);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  CU_ASSERT_EQUAL(h.net->tcp.transitions[TCP_FIN_WAIT_1][TCP_CLOSED], 1);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* A user timeout shorter than the first RTO cuts that one short: data at 100 ms, user
+ * timeout 150 ms: failure at 250 ms with no retransmission (the model's documented
+ * rule; Linux would retransmit once at the RTO first, its retransmits_timed_out()
+ * needing a retransmission before it counts). */
+static void
+user_timeout_shorter_than_the_rto_cuts_the_first_rto(void)
+{
+  Harness h;
+  harness_init(&h, no_tlp);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_set_user_timeout(c, 150 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 250 * SIM_MS);
+  harness_run_until(&h, 250 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 0);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+static void
+no_tlp_data_retries_2(TcpConfig *cfg)
+{
+  cfg->tlp = FALSE;
+  cfg->data_retries = 2;
+}
+
+/* A user timeout of 0 (here set to 1 s, then back to 0) turns it off: the retry count
+ * decides (data_retries 2): retransmissions at 300 and 700 ms, failure at 700 + 800 =
+ * 1500 ms, not 1100. */
+static void
+user_timeout_0_leaves_the_retry_count_in_charge(void)
+{
+  Harness h;
+  harness_init(&h, no_tlp_data_retries_2);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_set_user_timeout(c, 1 * SIM_S);
+  tcp_set_user_timeout(c, 0);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
+  harness_run_until(&h, 700 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 700 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1500 * SIM_MS);
+  harness_run_until(&h, 1500 * SIM_MS - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  harness_run_until(&h, 1500 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 2);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* With TLP (user timeout 1 s, data at 100 ms): probe at 300 ms, RTOs at 500 and 900 ms,
+ * failure at 1100 ms: the probe does not move the start of the unacknowledged stretch. */
+static void
+user_timeout_with_tlp_counts_from_the_first_send(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_set_user_timeout(c, 1 * SIM_S);
+  CU_ASSERT_EQUAL(tcp_write(c, 100, NULL), 100);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
+  const SimTime at[] = { 300, 500, 900 };
+  for (unsigned i = 0; i < G_N_ELEMENTS(at); i++) {
+    harness_run_until(&h, at[i] * SIM_MS);
+    CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100),
+                    at[i] * SIM_MS);
+  }
+  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1100 * SIM_MS);
+  harness_run_until(&h, 1100 * SIM_MS - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  harness_run_until(&h, 1100 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* An ACK that moves SND.UNA ends the unacknowledged stretch: the user timeout counts
+ * again from there. User timeout 1 s; 2 MSS at 100 ms (no TLP); RTO at 300 ms resends
+ * the first; its ACK at 350 ms restarts the RTO (5.3: due at 550 ms) and the stretch;
+ * the second segment is resent at 550 and 950 ms, and the connection fails at
+ * 350 + 1000 = 1350 ms, not 1100. */
+static void
+user_timeout_restarts_when_an_ack_moves_snd_una(void)
+{
+  Harness h;
+  harness_init(&h, no_tlp);
+  TcpConn *c = open_active(&h, 0);
+  harness_run_until(&h, 100 * SIM_MS);
+  tcp_set_user_timeout(c, 1 * SIM_S);
+  CU_ASSERT_EQUAL(tcp_write(c, 2920, NULL), 2920);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
+  harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460);
+  harness_run_until(&h, 300 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460), 300 * SIM_MS);
+  harness_inject(&h, 350 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 1461, 0);
+  harness_run_until(&h, 350 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 550 * SIM_MS);
+  harness_run_until(&h, 550 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
+                  550 * SIM_MS);
+  harness_run_until(&h, 950 * SIM_MS);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
+                  950 * SIM_MS);
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1350 * SIM_MS);
+  harness_run_until(&h, 1350 * SIM_MS - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  harness_run_until(&h, 1350 * SIM_MS);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  tcp_close(c);
+  harness_finish(&h);
+}
+
+/* The Linux preset has window scaling, TLP and the silent drop of an ACK of unsent data
+ * on; the RFC preset has TLP and the drop off. */
+static void
+presets_set_wscale_tlp_and_ack_unsent_drop(void)
+{
+  TcpConfig lx, rfc;
+  tcp_config_preset(&lx, TCP_PRESET_LINUX);
+  tcp_config_preset(&rfc, TCP_PRESET_RFC);
+  CU_ASSERT_TRUE(lx.window_scaling);
+  CU_ASSERT_TRUE(lx.tlp);
+  CU_ASSERT_TRUE(lx.ack_unsent_drop);
+  CU_ASSERT_FALSE(rfc.tlp);
+  CU_ASSERT_FALSE(rfc.ack_unsent_drop);
+}
+
 void test_tcp_register(void);
 void
 test_tcp_register(void)
@@ -1686,6 +2915,68 @@ test_tcp_register(void)
     { "transition_table_follows_rfc_figure_5", transition_table_follows_rfc_figure_5 },
     { "presets_carry_linux_and_rfc_values", presets_carry_linux_and_rfc_values },
     { "config_rejects_what_the_model_cannot_run", config_rejects_what_the_model_cannot_run },
+    { "wscale_syn_announces_the_least_shift_that_fits_rcv_wnd",
+      wscale_syn_announces_the_least_shift_that_fits_rcv_wnd },
+    { "wscale_agreed_on_active_open_advertises_the_scaled_window",
+      wscale_agreed_on_active_open_advertises_the_scaled_window },
+    { "wscale_not_agreed_when_the_syn_ack_lacks_it", wscale_not_agreed_when_the_syn_ack_lacks_it },
+    { "wscale_syn_ack_carries_it_only_in_answer_to_a_syn_that_did",
+      wscale_syn_ack_carries_it_only_in_answer_to_a_syn_that_did },
+    { "wscale_off_sends_no_option_and_never_agrees", wscale_off_sends_no_option_and_never_agrees },
+    { "wscale_window_is_capped_at_65535_shifted_by_14",
+      wscale_window_is_capped_at_65535_shifted_by_14 },
+    { "tlp_single_segment_probe_fires_at_the_rto_deadline",
+      tlp_single_segment_probe_fires_at_the_rto_deadline },
+    { "tlp_burst_probe_fires_2_srtt_plus_2_ms_after_the_last_send",
+      tlp_burst_probe_fires_2_srtt_plus_2_ms_after_the_last_send },
+    { "tlp_probe_resends_the_last_segment_sent_not_the_last_mss",
+      tlp_probe_resends_the_last_segment_sent_not_the_last_mss },
+    { "tlp_rto_restarts_from_the_probe_with_several_segments_out",
+      tlp_rto_restarts_from_the_probe_with_several_segments_out },
+    { "tlp_probe_resends_a_fin_sent_alone", tlp_probe_resends_a_fin_sent_alone },
+    { "tlp_probe_resends_data_with_the_fin_that_rode_on_it",
+      tlp_probe_resends_data_with_the_fin_that_rode_on_it },
+    { "tlp_new_ack_after_the_probe_allows_a_probe_for_the_next_flight",
+      tlp_new_ack_after_the_probe_allows_a_probe_for_the_next_flight },
+    { "tlp_no_second_probe_for_data_sent_after_the_probe",
+      tlp_no_second_probe_for_data_sent_after_the_probe },
+    { "tlp_a_full_segment_and_its_fin_count_as_one_segment",
+      tlp_a_full_segment_and_its_fin_count_as_one_segment },
+    { "tlp_mss_plus_1_data_bytes_are_two_segments", tlp_mss_plus_1_data_bytes_are_two_segments },
+    { "tlp_off_leaves_the_rto_alone", tlp_off_leaves_the_rto_alone },
+    { "established_ack_of_unsent_data_is_dropped_silently",
+      established_ack_of_unsent_data_is_dropped_silently },
+    { "established_ack_of_unsent_data_gets_an_ack_without_the_knob",
+      established_ack_of_unsent_data_gets_an_ack_without_the_knob },
+    { "shutdown_read_reads_0_and_still_takes_data_in_established",
+      shutdown_read_reads_0_and_still_takes_data_in_established },
+    { "shutdown_read_then_data_in_fin_wait_1_resets",
+      shutdown_read_then_data_in_fin_wait_1_resets },
+    { "shutdown_read_then_data_in_fin_wait_2_resets_but_old_data_is_acked",
+      shutdown_read_then_data_in_fin_wait_2_resets_but_old_data_is_acked },
+    { "data_after_close_in_fin_wait_1_resets", data_after_close_in_fin_wait_1_resets },
+    { "data_after_close_in_fin_wait_2_resets", data_after_close_in_fin_wait_2_resets },
+    { "reset_in_accept_queue_stays_queued_and_write_tells_the_error",
+      reset_in_accept_queue_stays_queued_and_write_tells_the_error },
+    { "reset_in_accept_queue_read_tells_the_error_after_the_data",
+      reset_in_accept_queue_read_tells_the_error_after_the_data },
+    { "closing_the_listener_frees_a_reset_child_still_queued",
+      closing_the_listener_frees_a_reset_child_still_queued },
+    { "host_teardown_frees_a_reset_child_still_queued",
+      host_teardown_frees_a_reset_child_still_queued },
+    { "user_timeout_fails_data_retransmission_at_its_deadline",
+      user_timeout_fails_data_retransmission_at_its_deadline },
+    { "user_timeout_fails_fin_retransmission_at_its_deadline",
+      user_timeout_fails_fin_retransmission_at_its_deadline },
+    { "user_timeout_shorter_than_the_rto_cuts_the_first_rto",
+      user_timeout_shorter_than_the_rto_cuts_the_first_rto },
+    { "user_timeout_0_leaves_the_retry_count_in_charge",
+      user_timeout_0_leaves_the_retry_count_in_charge },
+    { "user_timeout_with_tlp_counts_from_the_first_send",
+      user_timeout_with_tlp_counts_from_the_first_send },
+    { "user_timeout_restarts_when_an_ack_moves_snd_una",
+      user_timeout_restarts_when_an_ack_moves_snd_una },
+    { "presets_set_wscale_tlp_and_ack_unsent_drop", presets_set_wscale_tlp_and_ack_unsent_drop },
     CU_TEST_INFO_NULL,
   };
   test_add_suite("tcp", tests);
