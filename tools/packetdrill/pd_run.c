@@ -1094,7 +1094,7 @@ run_events(Runner *r)
   const PdScript *s = r->script;
   for (guint i = 0; i < s->nevents; i++) {
     const PdEvent *ev = &s->events[i];
-    SimTime start, end, came;
+    SimTime start, end, came = 0;
     event_window(r, ev, &start, &end);
     gboolean ok;
     switch (ev->kind) {
