@@ -12,7 +12,8 @@
  * Buckets are lists of fixed-size chunks of events stored by value, recycled through a
  * free list: appending is a store into a chunk that is usually in cache, and draining a
  * bucket reads whole chunks. Cancellation is lazy: a cancelled event's seq goes into a
- * small hash set and the event is dropped when it reaches the head of the bottom. Because
+ * bitmap over the window of live seqs and the event is dropped when it reaches the head
+ * of the bottom. Because
  * events leave the queue in (time, seq) order, a handle whose key is not after the last
  * key removed has certainly fired (or been dropped): no per-event liveness record is
  * needed, and the hold loop touches no memory but the queue itself. */
@@ -69,12 +70,17 @@ typedef struct {
   Bucket *b;
 } Rung;
 
-/* Open-addressing set of cancelled seqs (0 = empty slot), linear probing, deletion by
- * backward shift so that no tombstones accumulate. */
+/* The set of cancelled seqs: a bitmap over a sliding window of seqs, a ring of 64-bit
+ * words. Seqs are handed out consecutively and a cancelled event leaves the set when
+ * its time comes, so the window spans from the oldest cancelled event still queued to
+ * the newest seq: a bit per event scheduled meanwhile, a few hundred kilobytes where a
+ * hash set of the same members would take tens of megabytes and miss the cache on
+ * every event fired. */
 typedef struct {
-  uint64_t *slot;
-  uint64_t mask;  /* capacity - 1; capacity is a power of two */
-  uint64_t n;
+  uint64_t *word;     /* ring of cap words; logical word i is word[(head + i) & (cap-1)] */
+  size_t cap, head, nwords;
+  uint64_t base;      /* seq of bit 0 of logical word 0 (a multiple of 64) */
+  uint64_t n;         /* members */
 } SeqSet;
 
 struct SimSched {
@@ -106,86 +112,86 @@ struct SimSched {
 
 /* ---- the cancelled set ---------------------------------------------------------- */
 
-static inline uint64_t
-seqset_home(const SeqSet *set, uint64_t seq)
+static inline uint64_t *
+seqset_word(const SeqSet *set, size_t i)
 {
-  return (seq * 0x9e3779b97f4a7c15ULL) >> 17 & set->mask;
+  return &set->word[(set->head + i) & (set->cap - 1)];
 }
 
 static gboolean
 seqset_contains(const SeqSet *set, uint64_t seq)
 {
-  if (set->n == 0)
+  if (set->n == 0 || seq < set->base || seq - set->base >= (uint64_t)set->nwords * 64)
     return FALSE;
-  for (uint64_t i = seqset_home(set, seq);; i = (i + 1) & set->mask) {
-    if (set->slot[i] == seq)
-      return TRUE;
-    if (set->slot[i] == 0)
-      return FALSE;
-  }
+  uint64_t off = seq - set->base;
+  return (*seqset_word(set, off / 64) >> (off % 64)) & 1;
 }
 
-static void seqset_add_unchecked(SeqSet *set, uint64_t seq);
-
+/* Doubles the ring, unrolling it so that logical word 0 is word[0]. */
 static void
 seqset_grow(SeqSet *set)
 {
-  SeqSet old = *set;
-  uint64_t cap = old.slot ? (old.mask + 1) * 2 : 64;
-  set->slot = g_new0(uint64_t, cap);
-  set->mask = cap - 1;
-  set->n = 0;
-  for (uint64_t i = 0; old.slot && i <= old.mask; i++)
-    if (old.slot[i])
-      seqset_add_unchecked(set, old.slot[i]);
-  g_free(old.slot);
-}
-
-static void
-seqset_add_unchecked(SeqSet *set, uint64_t seq)
-{
-  uint64_t i = seqset_home(set, seq);
-  while (set->slot[i] != 0)
-    i = (i + 1) & set->mask;
-  set->slot[i] = seq;
-  set->n++;
+  size_t cap = set->cap ? set->cap * 2 : 64;
+  uint64_t *w = g_new0(uint64_t, cap);
+  for (size_t i = 0; i < set->nwords; i++)
+    w[i] = *seqset_word(set, i);
+  g_free(set->word);
+  set->word = w;
+  set->cap = cap;
+  set->head = 0;
 }
 
 /* Adds @seq; FALSE if it was already there. */
 static gboolean
 seqset_add(SeqSet *set, uint64_t seq)
 {
-  if (seqset_contains(set, seq))
+  if (set->n == 0) {
+    /* every bit is clear: the window may start anywhere */
+    set->base = seq & ~(uint64_t)63;
+    set->nwords = 0;
+  }
+  while (seq < set->base) {                   /* rare: an old event cancelled late */
+    if (set->nwords == set->cap)
+      seqset_grow(set);
+    set->head = (set->head + set->cap - 1) & (set->cap - 1);
+    set->word[set->head] = 0;
+    set->base -= 64;
+    set->nwords++;
+  }
+  while (seq - set->base >= (uint64_t)set->nwords * 64) {
+    if (set->nwords == set->cap)
+      seqset_grow(set);
+    *seqset_word(set, set->nwords) = 0;
+    set->nwords++;
+  }
+  uint64_t off = seq - set->base;
+  uint64_t *w = seqset_word(set, off / 64);
+  uint64_t bit = (uint64_t)1 << (off % 64);
+  if (*w & bit)
     return FALSE;
-  if (set->slot == NULL || (set->n + 1) * 2 > set->mask + 1)
-    seqset_grow(set);
-  seqset_add_unchecked(set, seq);
+  *w |= bit;
+  set->n++;
   return TRUE;
 }
 
-/* Removes @seq; FALSE if it was not there. */
-static gboolean
+/* Removes @seq; FALSE if it was not there. The window's empty front words are let go. */
+static inline gboolean
 seqset_remove(SeqSet *set, uint64_t seq)
 {
-  uint64_t i = seqset_home(set, seq);
-  for (;; i = (i + 1) & set->mask) {
-    if (set->slot[i] == 0)
-      return FALSE;
-    if (set->slot[i] == seq)
-      break;
-  }
-  /* backward-shift deletion: pull later members of the probe run into the hole */
-  for (uint64_t j = (i + 1) & set->mask; set->slot[j] != 0; j = (j + 1) & set->mask) {
-    uint64_t home = seqset_home(set, set->slot[j]);
-    /* move slot j to the hole i unless its home lies cyclically in (i, j] */
-    gboolean stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
-    if (!stays) {
-      set->slot[i] = set->slot[j];
-      i = j;
-    }
-  }
-  set->slot[i] = 0;
+  if (seq < set->base || seq - set->base >= (uint64_t)set->nwords * 64)
+    return FALSE;
+  uint64_t off = seq - set->base;
+  uint64_t *w = seqset_word(set, off / 64);
+  uint64_t bit = (uint64_t)1 << (off % 64);
+  if (!(*w & bit))
+    return FALSE;
+  *w &= ~bit;
   set->n--;
+  while (set->nwords > 0 && *seqset_word(set, 0) == 0) {
+    set->head = (set->head + 1) & (set->cap - 1);
+    set->base += 64;
+    set->nwords--;
+  }
   return TRUE;
 }
 
@@ -554,7 +560,7 @@ sim_sched_free(SimSched *q)
   g_ptr_array_free(q->slabs, TRUE);
   g_free(q->bot);
   g_free(q->top);
-  g_free(q->cancelled.slot);
+  g_free(q->cancelled.word);
   g_free(q);
 }
 
