@@ -1,8 +1,26 @@
 /* host: addresses, routes, demultiplexing and ephemeral ports. An idle host is small:
- * its tables are created on first use. */
+ * its tables are allocated on first use.
+ *
+ * The connection and route tables are on the path of every segment, and a server of a
+ * large star holds hundreds of thousands of entries in each, so they are flat open
+ * addressing tables (linear probing, power-of-two capacity, at most half full,
+ * backward-shift deletion): one slot read per lookup, where a GHashTable reads a hash
+ * array, a key array and the value, each a cache miss at that size. */
 #include "host.h"
 #include "host_internal.h"
 #include "tcp.h"
+
+/* A connection slot keeps the tuple's hash, so that probing past other connections
+ * does not touch them. Empty: c == NULL. */
+typedef struct {
+  uint32_t hash;
+  TcpConn *c;
+} ConnSlot;
+
+typedef struct {
+  NetAddr dst;
+  NetRx rx;            /* empty: rx.deliver == NULL */
+} RouteSlot;
 
 struct Host {
   Net *net;
@@ -10,29 +28,119 @@ struct Host {
   uint16_t next_port;
   const TcpConfig *cfg;
   NetRx default_route;
-  GHashTable *routes;     /* NetAddr -> NetRx *, NULL until a second route */
-  GHashTable *conns;      /* TcpConn * (its tuple) -> TcpConn *, NULL until first use */
+  RouteSlot *routes;      /* NULL until the first route */
+  ConnSlot *conns;        /* NULL until the first connection */
+  uint32_t routes_mask, nroutes;
+  uint32_t conns_mask, nconns;
   GHashTable *listeners;  /* port -> TcpConn *, NULL until first listen */
   SimRng rng;
   uint64_t isn_secret[2];
   HostStats stats;
 };
 
-static guint
-tuple_hash(gconstpointer p)
+static inline uint32_t
+tuple_hash(const TcpTuple *t)
 {
-  const TcpTuple *t = p;
   uint64_t x = ((uint64_t)t->laddr << 32 | t->raddr) * 0x9e3779b97f4a7c15ULL;
   x ^= ((uint64_t)t->lport << 16 | t->rport) * 0xc2b2ae3d27d4eb4fULL;
-  return (guint)(x ^ (x >> 29));
+  x ^= x >> 32;
+  return (uint32_t)((x * 0x9e3779b97f4a7c15ULL) >> 32);   /* tables index by low bits */
 }
 
-static gboolean
-tuple_equal(gconstpointer a, gconstpointer b)
+static inline gboolean
+tuple_equal(const TcpTuple *x, const TcpTuple *y)
 {
-  const TcpTuple *x = a, *y = b;
   return x->laddr == y->laddr && x->raddr == y->raddr && x->lport == y->lport &&
          x->rport == y->rport;
+}
+
+static inline uint32_t
+addr_hash(NetAddr a)
+{
+  return (uint32_t)(((uint64_t)a * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+/* ---- the connection table ------------------------------------------------------- */
+
+static TcpConn *
+conn_find(const Host *h, const TcpTuple *t, uint32_t hash)
+{
+  if (h->conns == NULL)
+    return NULL;
+  for (uint32_t i = hash & h->conns_mask;; i = (i + 1) & h->conns_mask) {
+    const ConnSlot *s = &h->conns[i];
+    if (s->c == NULL)
+      return NULL;
+    if (s->hash == hash && tuple_equal((const TcpTuple *)s->c, t))
+      return s->c;
+  }
+}
+
+static void conn_place(Host *h, uint32_t hash, TcpConn *c);
+
+static void
+conns_grow(Host *h)
+{
+  ConnSlot *old = h->conns;
+  uint32_t old_cap = old ? h->conns_mask + 1 : 0;
+  uint32_t cap = old ? old_cap * 2 : 8;
+  h->conns = g_new0(ConnSlot, cap);
+  h->conns_mask = cap - 1;
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i].c)
+      conn_place(h, old[i].hash, old[i].c);
+  g_free(old);
+}
+
+static void
+conn_place(Host *h, uint32_t hash, TcpConn *c)
+{
+  uint32_t i = hash & h->conns_mask;
+  while (h->conns[i].c != NULL)
+    i = (i + 1) & h->conns_mask;
+  h->conns[i] = (ConnSlot){ hash, c };
+}
+
+/* ---- the route table ------------------------------------------------------------ */
+
+static const NetRx *
+route_find(const Host *h, NetAddr dst)
+{
+  if (h->routes == NULL)
+    return NULL;
+  for (uint32_t i = addr_hash(dst) & h->routes_mask;; i = (i + 1) & h->routes_mask) {
+    const RouteSlot *s = &h->routes[i];
+    if (s->rx.deliver == NULL)
+      return NULL;
+    if (s->dst == dst)
+      return &s->rx;
+  }
+}
+
+static void
+route_place(Host *h, NetAddr dst, NetRx rx)
+{
+  uint32_t i = addr_hash(dst) & h->routes_mask;
+  while (h->routes[i].rx.deliver != NULL && h->routes[i].dst != dst)
+    i = (i + 1) & h->routes_mask;
+  if (h->routes[i].rx.deliver == NULL)
+    h->nroutes++;
+  h->routes[i] = (RouteSlot){ dst, rx };
+}
+
+static void
+routes_grow(Host *h)
+{
+  RouteSlot *old = h->routes;
+  uint32_t old_cap = old ? h->routes_mask + 1 : 0;
+  uint32_t cap = old ? old_cap * 2 : 8;
+  h->routes = g_new0(RouteSlot, cap);
+  h->routes_mask = cap - 1;
+  h->nroutes = 0;
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i].rx.deliver)
+      route_place(h, old[i].dst, old[i].rx);
+  g_free(old);
 }
 
 Host *
@@ -67,12 +175,10 @@ host_free(Host *h)
   if (h == NULL)
     return;
   host__foreach_conn(h, destroy_conn, NULL);
-  if (h->conns)
-    g_hash_table_destroy(h->conns);
+  g_free(h->conns);
   if (h->listeners)
     g_hash_table_destroy(h->listeners);
-  if (h->routes)
-    g_hash_table_destroy(h->routes);
+  g_free(h->routes);
   g_free(h);
 }
 
@@ -94,23 +200,18 @@ host_set_default_route(Host *h, NetRx out)
 void
 host_add_route(Host *h, NetAddr dst, NetRx out)
 {
-  g_return_if_fail(h != NULL);
-  if (h->routes == NULL)
-    h->routes = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-  NetRx *copy = g_new(NetRx, 1);
-  *copy = out;
-  g_hash_table_replace(h->routes, GUINT_TO_POINTER(dst), copy);
+  g_return_if_fail(h != NULL && out.deliver != NULL);
+  if (h->routes == NULL || (h->nroutes + 1) * 2 > h->routes_mask + 1)
+    routes_grow(h);
+  route_place(h, dst, out);
 }
 
 void
 host_send(Host *h, Segment *seg)
 {
-  const NetRx *out = &h->default_route;
-  if (h->routes) {
-    const NetRx *r = g_hash_table_lookup(h->routes, GUINT_TO_POINTER(seg->dst));
-    if (r)
-      out = r;
-  }
+  const NetRx *out = route_find(h, seg->dst);
+  if (out == NULL)
+    out = &h->default_route;
   if (out->deliver == NULL) {
     h->stats.no_route++;
     seg_free(&h->net->segs, seg);
@@ -137,7 +238,7 @@ host_receive(Host *h, Segment *seg)
 {
   h->stats.segs_in++;
   TcpTuple t = { seg->dst, seg->src, seg->dport, seg->sport };
-  TcpConn *c = h->conns ? g_hash_table_lookup(h->conns, &t) : NULL;
+  TcpConn *c = conn_find(h, &t, tuple_hash(&t));
   if (c == NULL)
     c = host__listener(h, seg->dport);
   if (c != NULL) {
@@ -152,29 +253,50 @@ host_receive(Host *h, Segment *seg)
 guint
 host_conn_count(const Host *h)
 {
-  return h->conns ? g_hash_table_size(h->conns) : 0;
+  return h->nconns;
 }
 
 TcpConn *
 host__conn_lookup(const Host *h, const TcpTuple *t)
 {
-  return h->conns ? g_hash_table_lookup(h->conns, t) : NULL;
+  return conn_find(h, t, tuple_hash(t));
 }
 
 void
 host__conn_insert(Host *h, TcpConn *c)
 {
-  if (h->conns == NULL)
-    h->conns = g_hash_table_new(tuple_hash, tuple_equal);
-  g_assert(!g_hash_table_contains(h->conns, c));
-  g_hash_table_insert(h->conns, c, c);
+  const TcpTuple *t = (const TcpTuple *)c;
+  uint32_t hash = tuple_hash(t);
+  g_assert(conn_find(h, t, hash) == NULL);
+  if (h->conns == NULL || (h->nconns + 1) * 2 > h->conns_mask + 1)
+    conns_grow(h);
+  conn_place(h, hash, c);
+  h->nconns++;
 }
 
 void
 host__conn_remove(Host *h, TcpConn *c)
 {
-  if (h->conns)
-    g_hash_table_remove(h->conns, c);
+  if (h->conns == NULL)
+    return;
+  uint32_t hash = tuple_hash((const TcpTuple *)c);
+  uint32_t i = hash & h->conns_mask;
+  while (h->conns[i].c != c) {
+    if (h->conns[i].c == NULL)
+      return;
+    i = (i + 1) & h->conns_mask;
+  }
+  /* backward-shift deletion: pull later members of the probe run into the hole */
+  for (uint32_t j = (i + 1) & h->conns_mask; h->conns[j].c != NULL; j = (j + 1) & h->conns_mask) {
+    uint32_t home = h->conns[j].hash & h->conns_mask;
+    gboolean stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+    if (!stays) {
+      h->conns[i] = h->conns[j];
+      i = j;
+    }
+  }
+  h->conns[i] = (ConnSlot){ 0, NULL };
+  h->nconns--;
 }
 
 TcpConn *
@@ -227,13 +349,9 @@ void
 host__foreach_conn(Host *h, void (*fn)(TcpConn *c, void *ctx), void *ctx)
 {
   GPtrArray *all = g_ptr_array_new();
-  if (h->conns) {
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, h->conns);
-    while (g_hash_table_iter_next(&it, &k, &v))
-      g_ptr_array_add(all, v);
-  }
+  for (uint32_t i = 0; h->conns && i <= h->conns_mask; i++)
+    if (h->conns[i].c)
+      g_ptr_array_add(all, h->conns[i].c);
   if (h->listeners) {
     GHashTableIter it;
     gpointer k, v;
