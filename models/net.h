@@ -24,6 +24,23 @@ typedef struct {
   uint64_t live_conns;                                  /* connections allocated, not freed */
   uint64_t conns_created;
   uint64_t transitions[NET_TCP_NSTATES][NET_TCP_NSTATES]; /* [from][to] */
+  /* connection-time spent in each state, added as connections leave it (and when they
+   * are freed, so that a torn-down run counts everything) */
+  SimTime state_time[NET_TCP_NSTATES];
+  /* The oracles: what went wrong, counted where it happens (models/metrics.h names
+   * each one for reports). A wasted connection is a passive one that committed
+   * (reached ESTABLISHED) and closed without the client incarnation whose SYN it
+   * answered ever acknowledging its SYN (C6: an old SYN answered by a client in
+   * TIME-WAIT or by no connection at all); a stale segment is one from another
+   * incarnation taken in by a connection that has a peer (C16). */
+  uint64_t wasted_conns, wasted_bytes;
+  SimTime wasted_time;                  /* from commitment to CLOSED */
+  uint64_t stale_segs, stale_bytes;
+  uint64_t last_ack_timeouts, last_ack_resets;          /* left LAST-ACK otherwise (C17) */
+  uint64_t connect_refused, connect_timed_out, connect_no_port;
+  uint64_t syn_backlog_drops, accept_backlog_drops;
+  uint64_t syn_data_bytes, syn_data_held, syn_data_held_peak;   /* bytes on SYNs (C8) */
+  uint64_t rtx_syn, rtx_synack, rtx_data, rtx_fin, probes;      /* retransmissions */
 } NetTcpCounts;
 
 typedef struct Net {

@@ -29,6 +29,15 @@ enum {
   F_FIN_ALONE = 1 << 15,    /* our FIN went out in a segment of its own */
 };
 
+/* Marks the oracles and the lifecycle variants keep (TcpConn.oflags). */
+enum {
+  O_COMMITTED = 1 << 0,     /* passive: reached ESTABLISHED (resources committed) */
+  O_CONFIRMED = 1 << 1,     /* passive: the SYN's incarnation acknowledged our SYN */
+  O_SYN_UNACKED = 1 << 2,   /* handshake=2: ESTABLISHED with our SYN not yet acknowledged */
+  O_FIN_ACK_HELD = 1 << 3,  /* close=3: the ACK of the peer's FIN waits for our FIN */
+  O_SYN_DATA_HELD = 1 << 4, /* syn_data=buffer: rcv_avail holds a SYN's data, unacknowledged */
+};
+
 struct TcpConn {
   TcpTuple t;               /* key of the host's table: must stay first */
   Host *host;
@@ -37,7 +46,8 @@ struct TcpConn {
   uint8_t backoff;          /* RTO doublings in force */
   uint8_t err;              /* TcpErr that closed the connection */
   uint16_t flags;           /* F_* */
-  uint16_t busy;            /* nesting of entry points, to free only at the outermost */
+  uint8_t busy;             /* nesting of entry points, to free only at the outermost */
+  uint8_t oflags;           /* O_*: oracle marks and the variants' state */
   uint32_t iss, irs;
   uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
   uint32_t snd_queued;      /* bytes written and not yet acknowledged */
@@ -53,6 +63,7 @@ struct TcpConn {
   const TcpCallbacks *cb;
   void *app;
   uint64_t incarnation;
+  uint64_t peer_incarnation;  /* oracle: the connection whose SYN (or SYN,ACK) we took */
   TcpConn *parent;          /* listener of a child until it is accepted */
   TcpConn *next;            /* accept queue link */
   struct TcpExt *x;         /* listeners, and connections with a user timeout */
@@ -167,6 +178,8 @@ tcp_config_preset(TcpConfig *cfg, TcpPreset preset)
     .window_scaling = TRUE,
     .tlp = TRUE,
     .ack_unsent_drop = TRUE,
+    .syn_data = TCP_SYN_DATA_DROP,
+    .rst_in_time_wait = TRUE,
   };
   if (preset == TCP_PRESET_RFC) {
     cfg->rto_min = 1 * SIM_S;            /* RFC 6298 (2.4) */
@@ -221,10 +234,12 @@ tcp_config_validate(const TcpConfig *c, GError **error)
     bad = "port_range", why = "must be a non-empty range of ports from 1 to 65535";
   else if (c->syn_backlog < 1 || c->syn_backlog > 65535)
     bad = "syn_backlog", why = "must be in [1, 65535]";
-  else if (c->handshake != 3)
-    bad = "handshake", why = "must be 3 (2 and 4 are lifecycle variants not built yet)";
-  else if (c->close != 4)
-    bad = "close", why = "must be 4 (3 is a lifecycle variant not built yet)";
+  else if (c->handshake < 2 || c->handshake > 4)
+    bad = "handshake", why = "must be 2, 3 or 4 segments";
+  else if (c->close < 3 || c->close > 4)
+    bad = "close", why = "must be 3 or 4 segments";
+  else if ((unsigned)c->syn_data > TCP_SYN_DATA_ACCEPT)
+    bad = "syn_data", why = "must be drop, buffer or accept";
   if (bad == NULL)
     return TRUE;
   g_set_error(error, SIM_ERROR, SIM_ERROR_RANGE, "tcp.%s %s", bad, why);
@@ -276,6 +291,7 @@ conn_new(Host *h, const TcpTuple *t, const TcpCallbacks *cb, void *app, TcpState
 static void
 conn_free(TcpConn *c)
 {
+  conn_net(c)->tcp.state_time[c->state] += conn_now(c) - c->state_since;
   sim_timer_stop(conn_net(c)->sched, &c->timer);
   g_free(c->x);
   if (c->flags & F_IN_TABLE)
@@ -293,6 +309,7 @@ tcp_set_state(TcpConn *c, TcpState to, const char *why)
   Net *net = conn_net(c);
   SimTime now = net_now(net);
   c->state_time[from] += now - c->state_since;
+  net->tcp.state_time[from] += now - c->state_since;
   c->state_since = now;
   c->state = (uint8_t)to;
   net->tcp.transitions[from][to]++;
@@ -341,13 +358,22 @@ emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
   s->dport = c->t.rport;
   s->seq = seq;
   s->ack = (flags & TCP_ACK) ? c->rcv_nxt : 0;
+  if (c->oflags & O_FIN_ACK_HELD) {
+    /* close=3 (C19): the peer's FIN is acknowledged by our FIN, not before */
+    if (flags & TCP_FIN)
+      c->oflags &= ~O_FIN_ACK_HELD;
+    else
+      s->ack--;
+  }
   s->wnd = (flags & TCP_RST) ? 0 : advertised_window(c, flags);
   s->len = len;
   s->flags = flags;
   if (flags & TCP_SYN) {
     s->mss = (uint16_t)MIN(conn_cfg(c)->mss, 65535u);
-    /* a SYN,ACK carries the option only in answer to a SYN that did (§2.2) */
-    if (conn_cfg(c)->window_scaling && (!(flags & TCP_ACK) || (c->flags & F_WSCALE)))
+    /* an active open's SYN carries the option; an answer to a SYN only if that SYN
+     * did (§2.2) */
+    if (conn_cfg(c)->window_scaling &&
+        ((c->state == TCP_SYN_SENT && !(flags & TCP_ACK)) || (c->flags & F_WSCALE)))
       seg_set_wscale(s, rcv_wscale(c));
   }
   s->incarnation = c->incarnation;
@@ -483,11 +509,12 @@ rtt_sample(TcpConn *c, SimTime r)
 /* ---- sending ------------------------------------------------------------------------ */
 
 /* Our SYN is not acknowledged yet (a FIN cannot precede the handshake, so these are the
- * only states where it can be outstanding). */
+ * only states where it can be outstanding, with a two-way handshake's ESTABLISHED). */
 static inline gboolean
 syn_unacked(const TcpConn *c)
 {
-  return c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
+  return c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED ||
+         (c->oflags & O_SYN_UNACKED);
 }
 
 /* Bytes written by the app and not yet sent. */
@@ -596,9 +623,14 @@ output(TcpConn *c)
 static void
 retransmit_oldest(TcpConn *c)
 {
+  NetTcpCounts *n = &conn_net(c)->tcp;
   c->stats.retransmits++;
   c->flags &= ~F_TIMING;   /* Karn: no sample from a retransmitted segment */
   if (syn_unacked(c)) {
+    if (c->state == TCP_SYN_SENT)
+      n->rtx_syn++;
+    else
+      n->rtx_synack++;
     emit(c, c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, c->iss, 0);
     return;
   }
@@ -611,6 +643,10 @@ retransmit_oldest(TcpConn *c)
     flags |= TCP_PSH;
   if (fin_out && len == data_out)
     flags |= TCP_FIN;
+  if (len > 0)
+    n->rtx_data++;
+  else
+    n->rtx_fin++;
   emit(c, flags, c->snd_una, len);
 }
 
@@ -661,6 +697,51 @@ detach_from_parent(TcpConn *c)
   c->next = NULL;
 }
 
+/* The SYN data a half-open connection held (syn_data=buffer) is let go: delivered when
+ * @deliver (the handshake completed), dropped otherwise. */
+static void
+release_syn_data(TcpConn *c, gboolean deliver)
+{
+  if (!(c->oflags & O_SYN_DATA_HELD))
+    return;
+  c->oflags &= ~O_SYN_DATA_HELD;
+  conn_net(c)->tcp.syn_data_held -= c->rcv_avail;
+  if (deliver) {
+    c->rcv_nxt += c->rcv_avail;
+    c->stats.bytes_rcvd += c->rcv_avail;
+  } else {
+    c->rcv_avail = 0;
+  }
+}
+
+/* The oracles' view of a connection reaching CLOSED from @from with @err. */
+static void
+count_closed(TcpConn *c, TcpState from, TcpErr err)
+{
+  NetTcpCounts *n = &conn_net(c)->tcp;
+  release_syn_data(c, FALSE);
+  if (from == TCP_LAST_ACK && err == TCP_ERR_TIMEDOUT)
+    n->last_ack_timeouts++;                   /* C17: the last ACK never came */
+  if (!(c->flags & F_PASSIVE)) {
+    if (from == TCP_SYN_SENT || from == TCP_SYN_RECEIVED) {
+      if (err == TCP_ERR_REFUSED)
+        n->connect_refused++;
+      else if (err == TCP_ERR_TIMEDOUT)
+        n->connect_timed_out++;
+    }
+    return;
+  }
+  if ((c->oflags & O_COMMITTED) && !(c->oflags & O_CONFIRMED)) {
+    /* C6: resources a server committed to a connection no client wanted */
+    SimTime held = 0;
+    for (int s = TCP_ESTABLISHED; s < TCP_NSTATES; s++)
+      held += c->state_time[s];
+    n->wasted_conns++;
+    n->wasted_bytes += c->stats.bytes_sent;
+    n->wasted_time += held;
+  }
+}
+
 /* Enters CLOSED: no more segments, the 4-tuple is free again. The app hears closed()
  * unless it has let go; the stack frees the connection when the app has let go. A
  * connection waiting in an accept queue stays there, CLOSED, with the data it holds,
@@ -669,10 +750,12 @@ static void
 enter_closed(TcpConn *c, TcpErr err, const char *why)
 {
   gboolean stays_queued = c->parent != NULL && !(c->flags & F_EMBRYO);
+  TcpState from = (TcpState)c->state;
   if (!stays_queued)
     detach_from_parent(c);
   tcp_set_state(c, TCP_CLOSED, why);
   c->err = (uint8_t)err;
+  count_closed(c, from, err);
   stop_timer(c);
   if (c->flags & F_IN_TABLE) {
     host__conn_remove(c->host, c);
@@ -729,7 +812,8 @@ on_rtx_timeout(TcpConn *c)
     why = "SYN-ACK retries exhausted";
     break;
   default:
-    limit = (c->flags & F_APP_RELEASED) ? cfg->fin_retries : cfg->data_retries;
+    limit = syn_unacked(c) ? cfg->synack_retries
+            : (c->flags & F_APP_RELEASED) ? cfg->fin_retries : cfg->data_retries;
     why = "retransmissions exhausted";
     break;
   }
@@ -759,7 +843,7 @@ on_probe_timeout(TcpConn *c)
 {
   c->flags &= ~F_PROBE_ARMED;
   c->flags |= F_PROBED;
-  c->stats.probes++;
+  conn_net(c)->tcp.probes++;
   if (c->x && c->x->user_timeout > 0)
     c->x->unacked_since = unacked_start(c);
   uint32_t before = c->snd_nxt;
@@ -833,6 +917,8 @@ tcp_reply_rst_closed(Host *h, const Segment *seg)
   reply_rst(h, seg);
 }
 
+static void child_established(TcpConn *c);
+
 /* §3.10.7.2 LISTEN */
 static void
 on_seg_listen(TcpConn *l, Segment *seg)
@@ -847,12 +933,17 @@ on_seg_listen(TcpConn *l, Segment *seg)
   if (!(seg->flags & TCP_SYN))
     return;                                   /* fourth: anything else is dropped */
   /* third: a SYN. Linux drops it when the SYN queue or the accept queue is full. */
+  NetTcpCounts *n = &host_net(h)->tcp;
+  if (seg->len > 0)
+    n->syn_data_bytes += seg->len;
   if (l->x->n_embryos >= conn_cfg(l)->syn_backlog) {
     host__stats(h)->syn_dropped++;
+    n->syn_backlog_drops++;
     return;
   }
   if (l->x->n_accept >= l->x->backlog) {
     host__stats(h)->accept_dropped++;
+    n->accept_backlog_drops++;
     return;
   }
   TcpTuple t = { seg->dst, seg->src, seg->dport, seg->sport };
@@ -862,19 +953,46 @@ on_seg_listen(TcpConn *l, Segment *seg)
   l->x->n_embryos++;
   host__conn_insert(h, c);
   c->flags |= F_IN_TABLE;
+  const TcpConfig *cfg = conn_cfg(c);
+  c->peer_incarnation = seg->incarnation;
   c->irs = seg->seq;
-  c->rcv_nxt = seg->seq + 1;                  /* data on a SYN is not accepted */
+  c->rcv_nxt = seg->seq + 1;
   c->peer_mss = seg->mss;
-  if (conn_cfg(c)->window_scaling && seg_wscale(seg) >= 0)
+  if (cfg->window_scaling && seg_wscale(seg) >= 0)
     c->flags |= F_WSCALE;
   c->snd_wnd = seg->wnd;
   c->snd_wl1 = seg->seq;
   c->iss = choose_iss(c);
   c->snd_una = c->iss;
   c->snd_nxt = c->iss + 1;
+  if (seg->len > 0 && cfg->syn_data == TCP_SYN_DATA_ACCEPT) {
+    /* C8: taken at once, acknowledged on the SYN,ACK */
+    c->rcv_nxt += seg->len;
+    c->rcv_avail = seg->len;
+    c->stats.bytes_rcvd += seg->len;
+  } else if (seg->len > 0 && cfg->syn_data == TCP_SYN_DATA_BUFFER) {
+    /* C8: the half-open connection holds the data until the handshake completes */
+    c->rcv_avail = seg->len;
+    c->oflags |= O_SYN_DATA_HELD;
+    n->syn_data_held += seg->len;
+    n->syn_data_held_peak = MAX(n->syn_data_held_peak, n->syn_data_held);
+  }
   tcp_set_state(c, TCP_SYN_RECEIVED, "rcv SYN");
-  emit(c, TCP_SYN | TCP_ACK, c->iss, 0);
+  if (cfg->handshake == 4) {
+    /* C7: the ACK of the client's SYN and the server's own SYN go apart */
+    emit(c, TCP_ACK, c->iss, 0);
+    emit(c, TCP_SYN, c->iss, 0);
+  } else {
+    emit(c, TCP_SYN | TCP_ACK, c->iss, 0);
+  }
   arm_rtx(c);
+  if (cfg->handshake == 2) {
+    /* C6: a two-way server commits on the SYN: ESTABLISHED, handed to accept(), free to
+     * send, with its SYN still to be acknowledged */
+    c->oflags |= O_SYN_UNACKED | O_COMMITTED;
+    tcp_set_state(c, TCP_ESTABLISHED, "rcv SYN (two-way handshake)");
+    child_established(c);
+  }
 }
 
 /* The connection just reached ESTABLISHED: a close the app asked for meanwhile takes
@@ -885,6 +1003,18 @@ established_entered(TcpConn *c)
   if (c->state == TCP_ESTABLISHED && (c->flags & F_FIN_WANTED))
     tcp_set_state(c, TCP_FIN_WAIT_1, "CLOSE queued before ESTABLISHED");
   output(c);
+}
+
+/* The handshake is over: no more SYN retries; ESTABLISHED. */
+static void
+handshake_done(TcpConn *c, const char *why)
+{
+  c->retries = 0;
+  c->backoff = 0;
+  if (c->x)
+    c->x->unacked_since = SIM_TIME_NEVER;
+  stop_timer(c);
+  tcp_set_state(c, TCP_ESTABLISHED, why);
 }
 
 /* @seg acknowledged our SYN, in SYN-SENT (the SYN,ACK) or SYN-RECEIVED: take the peer's
@@ -899,12 +1029,7 @@ syn_acked(TcpConn *c, const Segment *seg, const char *why)
   c->snd_wl2 = seg->ack;
   if (c->retries == 0)
     rtt_sample(c, conn_now(c) - c->state_since);
-  c->retries = 0;
-  c->backoff = 0;
-  if (c->x)
-    c->x->unacked_since = SIM_TIME_NEVER;
-  stop_timer(c);
-  tcp_set_state(c, TCP_ESTABLISHED, why);
+  handshake_done(c, why);
 }
 
 /* §3.10.7.3 SYN-SENT */
@@ -924,6 +1049,18 @@ on_seg_syn_sent(TcpConn *c, Segment *seg)
       enter_closed(c, TCP_ERR_REFUSED, "rcv RST");
     return;
   }
+  c->peer_incarnation = seg->incarnation;
+  if (ack && !(seg->flags & TCP_SYN) && conn_cfg(c)->handshake == 4) {
+    /* C7: four-way: the ACK of our SYN comes apart from the server's SYN. Take it and
+     * wait for the SYN (the SYN timer keeps running in case it is lost). */
+    c->snd_una = seg->ack;
+    c->snd_wnd = seg->wnd;
+    c->snd_wl1 = seg->seq;
+    c->snd_wl2 = seg->ack;
+    if (c->retries == 0)
+      rtt_sample(c, conn_now(c) - c->state_since);
+    return;
+  }
   /* fourth: SYN */
   if (!(seg->flags & TCP_SYN))
     return;
@@ -932,6 +1069,15 @@ on_seg_syn_sent(TcpConn *c, Segment *seg)
   c->peer_mss = seg->mss;
   if (conn_cfg(c)->window_scaling && seg_wscale(seg) >= 0)
     c->flags |= F_WSCALE;                     /* ours went on the SYN (RFC 7323 §2.2) */
+  if (!ack && tcp_seq_gt(c->snd_una, c->iss)) {
+    /* C7: the server's SYN, after its ACK of ours: the fourth segment acknowledges it */
+    handshake_done(c, "rcv SYN after ACK (four-way handshake)");
+    send_ack(c);
+    if (c->cb && c->cb->connected)
+      c->cb->connected(c, c->app);
+    established_entered(c);
+    return;
+  }
   if (ack) {
     syn_acked(c, seg, "rcv SYN,ACK");
     /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; data written during SYN-SENT rides on this
@@ -983,6 +1129,11 @@ child_established(TcpConn *c)
   TcpConn *l = c->parent;
   if (l == NULL)
     return;
+  c->oflags |= O_COMMITTED;
+  if (c->oflags & O_SYN_DATA_HELD) {
+    release_syn_data(c, TRUE);        /* C8: buffered SYN data, acknowledged now */
+    send_ack(c);
+  }
   l->x->n_embryos--;
   c->flags &= ~F_EMBRYO;
   c->next = NULL;
@@ -1004,7 +1155,8 @@ static gboolean
 on_seg_time_wait(TcpConn *c, Segment *seg)
 {
   if (seg->flags & TCP_RST) {
-    if (seg->seq == c->rcv_nxt)
+    /* RFC 1337's hazard: a RST assassinates TIME-WAIT unless the knob says ignore it */
+    if (seg->seq == c->rcv_nxt && conn_cfg(c)->rst_in_time_wait)
       enter_closed(c, TCP_OK, "rcv RST in TIME-WAIT");
     return FALSE;
   }
@@ -1026,9 +1178,10 @@ on_seg_time_wait(TcpConn *c, Segment *seg)
 static void
 on_seg_synced(TcpConn *c, Segment *seg)
 {
-  /* a duplicate of the peer's SYN in SYN-RECEIVED: send the SYN,ACK again (Linux) */
-  if (c->state == TCP_SYN_RECEIVED && (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
-      seg->seq == c->irs) {
+  /* a duplicate of the peer's SYN while ours is unacknowledged (SYN-RECEIVED, or a
+   * two-way server's ESTABLISHED): send the SYN,ACK again (Linux) */
+  if ((c->state == TCP_SYN_RECEIVED || (c->oflags & O_SYN_UNACKED)) &&
+      (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN && seg->seq == c->irs) {
     retransmit_oldest(c);
     return;
   }
@@ -1038,10 +1191,17 @@ on_seg_synced(TcpConn *c, Segment *seg)
     if (!(seg->flags & TCP_RST)) {
       if (tcp_seq_lt(seg->seq, c->rcv_nxt))
         c->stats.dup_segs++;
+      if ((c->oflags & O_FIN_ACK_HELD) && (seg->flags & TCP_FIN))
+        return;                  /* close=3 (C19): the FIN again, still no answer */
       send_ack(c);
     }
     return;
   }
+  /* C16: a segment of another incarnation of this 4-tuple, taken as this one's */
+  gboolean stale = seg->incarnation != 0 && c->peer_incarnation != 0 &&
+                   seg->incarnation != c->peer_incarnation && !(seg->flags & TCP_RST);
+  if (stale)
+    conn_net(c)->tcp.stale_segs++;
 
   /* second: RST (RFC 5961 §3.2: only an exact match resets; in window: challenge) */
   if (seg->flags & TCP_RST) {
@@ -1060,6 +1220,8 @@ on_seg_synced(TcpConn *c, Segment *seg)
       enter_closed(c, TCP_ERR_RESET, "rcv RST");
       return;
     default: /* CLOSING, LAST-ACK */
+      if (c->state == TCP_LAST_ACK)
+        conn_net(c)->tcp.last_ack_resets++;   /* C17 */
       enter_closed(c, TCP_OK, "rcv RST");
       return;
     }
@@ -1083,6 +1245,7 @@ on_seg_synced(TcpConn *c, Segment *seg)
     if (l && l->x->n_accept >= l->x->backlog) {
       /* accept queue full: drop the ACK; the SYN,ACK will be sent again (Linux) */
       host__stats(c->host)->accept_dropped++;
+      conn_net(c)->tcp.accept_backlog_drops++;
       return;
     }
     syn_acked(c, seg, "rcv ACK of SYN");
@@ -1104,6 +1267,10 @@ on_seg_synced(TcpConn *c, Segment *seg)
       uint32_t acked = seg->ack - c->snd_una;
       if ((c->flags & F_FIN_SENT) && seg->ack == c->snd_nxt)
         acked--;                               /* the FIN is not a byte of data */
+      if (c->oflags & O_SYN_UNACKED) {
+        acked--;                               /* nor is a two-way handshake's SYN */
+        c->oflags &= ~O_SYN_UNACKED;
+      }
       c->snd_queued -= MIN(acked, c->snd_queued);
       c->snd_una = seg->ack;
       if ((c->flags & F_TIMING) && tcp_seq_geq(seg->ack, c->rtt_seq)) {
@@ -1174,6 +1341,8 @@ on_seg_synced(TcpConn *c, Segment *seg)
     uint32_t skip = c->rcv_nxt - seg->seq;   /* already received part */
     if (skip < seg->len) {
       uint32_t fresh = seg->len - skip;
+      if (stale)
+        conn_net(c)->tcp.stale_bytes += fresh;
       c->rcv_nxt += fresh;
       c->rcv_avail += fresh;
       c->stats.bytes_rcvd += fresh;
@@ -1187,7 +1356,15 @@ on_seg_synced(TcpConn *c, Segment *seg)
       !(c->flags & F_FIN_RCVD)) {
     c->rcv_nxt++;
     c->flags |= F_FIN_RCVD;
-    send_ack(c);
+    if (conn_cfg(c)->close == 3 && c->state == TCP_ESTABLISHED) {
+      /* C18/C19: a three-way close: the passive closer answers the FIN with its own,
+       * when its app is done, carrying the ACK */
+      c->oflags |= O_FIN_ACK_HELD;
+      if (need_ack)
+        send_ack(c);                 /* data that came with the FIN, acknowledged apart */
+    } else {
+      send_ack(c);
+    }
     need_ack = FALSE;
     news = TRUE;
     switch (c->state) {
@@ -1220,6 +1397,9 @@ tcp_on_segment(TcpConn *c, Segment *seg)
   Host *h = c->host;
   enter(c);
   c->stats.segs_rcvd++;
+  if (seg->incarnation != 0 && seg->incarnation == c->peer_incarnation &&
+      (seg->flags & TCP_ACK) && tcp_seq_gt(seg->ack, c->iss) && tcp_seq_leq(seg->ack, c->snd_nxt))
+    c->oflags |= O_CONFIRMED;         /* C6: the client that sent the SYN got our SYN */
   SIM_TRACE(net->log, net_now(net), host_addr(h), TCP_TRACE_RECV, (int64_t)c->incarnation,
             seg->flags | ((int64_t)seg->len << 8), seg->seq, seg->ack);
   gboolean to_listener = FALSE;
@@ -1297,6 +1477,7 @@ tcp_connect(Host *h, NetAddr raddr, uint16_t rport, uint16_t lport, const TcpCal
     lport = host__pick_port(h, raddr, rport, &victim);
     if (lport == 0) {
       host__stats(h)->port_exhausted++;
+      host_net(h)->tcp.connect_no_port++;
       if (err)
         *err = TCP_ERR_ADDRNOTAVAIL;
       return NULL;

@@ -48,6 +48,16 @@ typedef enum {
   TCP_ISN_ZERO,     /* 0: for readable traces */
 } TcpIsnPolicy;
 
+/* What a listener does with data carried on a SYN (C8). */
+typedef enum {
+  TCP_SYN_DATA_DROP,    /* acknowledge the SYN only; the client sends the data again
+                         * (Linux without Fast Open) */
+  TCP_SYN_DATA_BUFFER,  /* keep it in the half-open connection, acknowledged and
+                         * readable once the handshake completes (memory held counted) */
+  TCP_SYN_DATA_ACCEPT,  /* acknowledge it on the SYN,ACK, readable at once (as Fast Open
+                         * does, without its cookie) */
+} TcpSynData;
+
 typedef enum {
   TCP_PRESET_LINUX,   /* Linux defaults: RTO min 200 ms, TIME-WAIT 60 s, 6 SYN retries */
   TCP_PRESET_RFC,     /* RFC values: RTO min 1 s, TIME-WAIT 2 MSL = 4 min */
@@ -90,9 +100,16 @@ struct TcpConfig {
   gboolean ack_unsent_drop;   /* a segment acknowledging what was never sent is dropped
                                * silently (Linux up to 6.x) instead of answered with an
                                * ACK (RFC 9293 §3.10.7.4) */
-  /* design variants of the lifecycle (the next stage adds them): keep to 3 and 4 */
-  int handshake;              /* segments to open: 3 */
-  int close;                  /* segments to close: 4 */
+  /* Design variants of the lifecycle, the seed's "why not?" questions. Each changes
+   * only the transitions it names (tcp.c, marked with the claim). */
+  int handshake;              /* segments to open: 3; 2: the server is ESTABLISHED on the
+                               * SYN and may send at once (C6); 4: SYN / ACK / SYN / ACK,
+                               * the server's ACK and SYN apart (C7) */
+  int close;                  /* segments to close: 4; 3: the passive closer holds the
+                               * ACK of the peer's FIN until its own FIN (C18, C19) */
+  TcpSynData syn_data;        /* data on a SYN (C8) */
+  gboolean rst_in_time_wait;  /* a RST ends TIME-WAIT (RFC 9293, Linux's default);
+                               * FALSE: ignored, as RFC 1337 advises */
 };
 
 void tcp_config_preset(TcpConfig *cfg, TcpPreset preset);
@@ -144,11 +161,11 @@ typedef struct {
 typedef struct {
   uint64_t bytes_sent, bytes_rcvd;   /* payload, first transmissions / in order */
   uint32_t segs_sent, segs_rcvd;
-  uint32_t retransmits;              /* segments sent again (SYN, SYN-ACK, data, FIN) */
+  uint32_t retransmits;              /* segments sent again (SYN, SYN-ACK, data, FIN, and
+                                      * tail loss probes, which the run counts apart) */
   uint32_t timeouts;                 /* retransmission timer expiries */
   uint32_t challenge_acks;           /* RFC 5961 challenge ACKs sent */
   uint32_t dup_segs;                 /* segments entirely before RCV.NXT */
-  uint32_t probes;                   /* tail loss probes sent (also in retransmits) */
 } TcpConnStats;
 
 /* Open a listener on @port of @h. Fails with TCP_ERR_ADDRINUSE. @cb and @app receive
@@ -231,7 +248,8 @@ static inline gboolean tcp_seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a 
 
 /* A segment for this connection (or listener) has arrived; takes ownership. */
 void tcp_on_segment(TcpConn *c, Segment *seg);
-/* Frees @c without sending anything (host teardown). */
+/* Frees @c at once without sending anything: host teardown, and an app being freed
+ * with connections it still holds (app.c). Never from inside @c's own callbacks. */
 void tcp_conn_destroy(TcpConn *c);
 /* Answers @seg, which matched no connection, per RFC 9293 §3.10.7.1 (no RST to a RST). */
 void tcp_reply_rst_closed(Host *h, const Segment *seg);

@@ -1924,7 +1924,7 @@ tlp_single_segment_probe_fires_at_the_rto_deadline(void)
   harness_run_until(&h, 300 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
   const TcpConnStats *st = tcp_conn_stats(c);
-  CU_ASSERT_EQUAL(st->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(st->retransmits, 1);
   CU_ASSERT_EQUAL(st->timeouts, 0);
   CU_ASSERT_EQUAL(tcp_rto(c), 200 * SIM_MS);   /* a probe is no timeout: no backoff */
@@ -1933,7 +1933,7 @@ tlp_single_segment_probe_fires_at_the_rto_deadline(void)
   harness_expect_nothing(&h);
   harness_run_until(&h, 500 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 500 * SIM_MS);
-  CU_ASSERT_EQUAL(st->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(st->retransmits, 2);
   CU_ASSERT_EQUAL(st->timeouts, 1);
   CU_ASSERT_EQUAL(tcp_rto(c), 400 * SIM_MS);
@@ -1942,7 +1942,7 @@ tlp_single_segment_probe_fires_at_the_rto_deadline(void)
   harness_expect_nothing(&h);
   harness_run_until(&h, 900 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 900 * SIM_MS);
-  CU_ASSERT_EQUAL(st->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(st->retransmits, 3);
   CU_ASSERT_EQUAL(st->timeouts, 2);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1700 * SIM_MS);
@@ -1976,7 +1976,7 @@ tlp_burst_probe_fires_2_srtt_plus_2_ms_after_the_last_send(void)
   harness_run_until(&h, 122 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
                   122 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 1);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 0);
   /* a duplicate ACK (SND.UNA does not move) changes nothing */
@@ -1986,7 +1986,7 @@ tlp_burst_probe_fires_2_srtt_plus_2_ms_after_the_last_send(void)
   harness_run_until(&h, 400 * SIM_MS);
   harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);   /* the RTO: go back to SND.UNA */
   harness_expect_nothing(&h);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 2);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 1);
   harness_inject(&h, 410 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2921, 0);
@@ -2017,7 +2017,7 @@ tlp_probe_resends_the_last_segment_sent_not_the_last_mss(void)
   harness_run_until(&h, 122 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 4381, PEER_ISN + 1, 620),
                   122 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   harness_inject(&h, 130 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 5001, 0);
   harness_run_until(&h, 130 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
@@ -2077,7 +2077,7 @@ tlp_probe_resends_a_fin_sent_alone(void)
   harness_expect_nothing(&h);
   harness_run_until(&h, 132 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_FIN, 2921, PEER_ISN + 1, 0), 132 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 1);
   harness_inject(&h, 140 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2922, 0);
   harness_run_until(&h, 140 * SIM_MS);
@@ -2110,7 +2110,7 @@ tlp_probe_resends_data_with_the_fin_that_rode_on_it(void)
   harness_run_until(&h, 32 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH | TCP_FIN, 1461, PEER_ISN + 1, 1460),
                   32 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   harness_inject(&h, 40 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 2922, 0);
   harness_run_until(&h, 40 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_state(c), TCP_FIN_WAIT_2);
@@ -2134,7 +2134,7 @@ tlp_new_ack_after_the_probe_allows_a_probe_for_the_next_flight(void)
   harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100);
   harness_run_until(&h, 300 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   harness_inject(&h, 310 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 101, 0);
   harness_run_until(&h, 310 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), SIM_TIME_NEVER);
@@ -2147,7 +2147,7 @@ tlp_new_ack_after_the_probe_allows_a_probe_for_the_next_flight(void)
   harness_run_until(&h, 422 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1561, PEER_ISN + 1, 1460),
                   422 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 2);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 2);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 0);
   harness_inject(&h, 430 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 3021, 0);
   harness_run_until(&h, 430 * SIM_MS);
@@ -2182,7 +2182,7 @@ tlp_no_second_probe_for_data_sent_after_the_probe(void)
   harness_run_until(&h, 400 * SIM_MS);
   harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460);
   harness_expect_nothing(&h);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 1);
   harness_inject(&h, 410 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 4381, 0);
   harness_run_until(&h, 410 * SIM_MS);
@@ -2214,7 +2214,7 @@ tlp_a_full_segment_and_its_fin_count_as_one_segment(void)
   harness_expect_nothing(&h);
   harness_run_until(&h, 300 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_FIN, 1461, PEER_ISN + 1, 0), 300 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), 500 * SIM_MS);
   harness_inject(&h, 310 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 1462, 0);
   harness_run_until(&h, 310 * SIM_MS);
@@ -2267,7 +2267,7 @@ tlp_off_leaves_the_rto_alone(void)
   harness_expect_nothing(&h);
   harness_run_until(&h, 300 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 1460), 300 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 0);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 0);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 1);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->timeouts, 1);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), 700 * SIM_MS);
@@ -2775,7 +2775,7 @@ user_timeout_with_tlp_counts_from_the_first_send(void)
     CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100),
                     at[i] * SIM_MS);
   }
-  CU_ASSERT_EQUAL(tcp_conn_stats(c)->probes, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1100 * SIM_MS);
   harness_run_until(&h, 1100 * SIM_MS - 1);
   CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
