@@ -74,9 +74,17 @@ harness_drop_output(Harness *h)
 void
 harness_finish(Harness *h)
 {
+  harness_finish_counting(h, NULL);
+}
+
+void
+harness_finish_counting(Harness *h, NetTcpCounts *out)
+{
   harness_expect_nothing(h);
   harness_drop_output(h);
   host_free(h->host);
+  if (out)
+    *out = h->net->tcp;
   /* what the host left in the queue (timers of freed connections were stopped, so only
    * injected segments that never arrived may remain) */
   CU_ASSERT_EQUAL(sim_sched_stats(h->sched)->pending, 0);
@@ -100,9 +108,9 @@ arrive(SimSched *s, void *ctx)
   g_free(in);
 }
 
-void
-harness_inject(Harness *h, SimTime at, uint16_t sport, uint16_t dport, uint8_t flags,
-               uint32_t seq, uint32_t ack, uint32_t len)
+Segment *
+harness_segment(Harness *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
+                uint32_t ack, uint32_t len)
 {
   Segment *s = seg_new(&h->net->segs);
   s->src = HARNESS_PEER_ADDR;
@@ -115,16 +123,80 @@ harness_inject(Harness *h, SimTime at, uint16_t sport, uint16_t dport, uint8_t f
   s->len = len;
   s->wnd = 65535;
   s->mss = (flags & TCP_SYN) ? 1460 : 0;
-  s->birth = at;
+  return s;
+}
+
+void
+harness_inject_segment(Harness *h, SimTime at, Segment *seg)
+{
+  seg->birth = at;
   Injection *in = g_new(Injection, 1);
-  *in = (Injection){ h, s };
+  *in = (Injection){ h, seg };
   sim_sched_at(h->sched, at, arrive, in);
+}
+
+void
+harness_inject(Harness *h, SimTime at, uint16_t sport, uint16_t dport, uint8_t flags,
+               uint32_t seq, uint32_t ack, uint32_t len)
+{
+  harness_inject_segment(h, at, harness_segment(h, sport, dport, flags, seq, ack, len));
 }
 
 void
 harness_run_until(Harness *h, SimTime t)
 {
   sim_sched_run(h->sched, t);
+}
+
+/* The openers' segments: from HARNESS_PEER_PORT of the peer's connection of incarnation
+ * @inc, no payload, arriving at @at. */
+static void
+inject_opening(Harness *h, SimTime at, uint64_t inc, uint16_t dport, uint8_t flags,
+               uint32_t seq, uint32_t ack)
+{
+  Segment *s = harness_segment(h, HARNESS_PEER_PORT, dport, flags, seq, ack, 0);
+  s->incarnation = inc;
+  harness_inject_segment(h, at, s);
+}
+
+TcpConn *
+harness_open_active(Harness *h, SimTime t, uint16_t lport, uint64_t inc, SimTime *syn_at,
+                    SimTime *ack_at)
+{
+  harness_run_until(h, t);
+  TcpErr err;
+  TcpConn *c = tcp_connect(h->host, HARNESS_PEER_ADDR, HARNESS_PEER_PORT, lport, &h->cb,
+                           &h->app, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  SimTime at = harness_expect(h, TCP_SYN, 0, 0, 0);
+  if (syn_at)
+    *syn_at = at;
+  inject_opening(h, t + 10 * SIM_MS, inc, tcp_local_port(c), TCP_SYN | TCP_ACK,
+                 HARNESS_PEER_ISN, 1);
+  harness_run_until(h, t + 10 * SIM_MS);
+  at = harness_expect(h, TCP_ACK, 1, HARNESS_PEER_ISN + 1, 0);
+  if (ack_at)
+    *ack_at = at;
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  return c;
+}
+
+TcpConn *
+harness_open_passive(Harness *h, TcpConn **listener_out, SimTime t, uint64_t inc)
+{
+  TcpErr err;
+  TcpConn *l = tcp_listen(h->host, HARNESS_LISTEN_PORT, 16, &h->cb, &h->app, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+  inject_opening(h, t, inc, HARNESS_LISTEN_PORT, TCP_SYN, HARNESS_PEER_ISN, 0);
+  harness_run_until(h, t);
+  harness_expect(h, TCP_SYN | TCP_ACK, 0, HARNESS_PEER_ISN + 1, 0);
+  inject_opening(h, t + 10 * SIM_MS, inc, HARNESS_LISTEN_PORT, TCP_ACK, HARNESS_PEER_ISN + 1, 1);
+  harness_run_until(h, t + 10 * SIM_MS);
+  TcpConn *c = tcp_accept(l, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  *listener_out = l;
+  return c;
 }
 
 SimTime

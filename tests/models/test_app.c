@@ -8,72 +8,48 @@
 #include "app.h"
 #include "link.h"
 #include "net.h"
+#include "pair.h"
 #include "sim_dist.h"
 #include "tcp.h"
 
 #define D (5 * SIM_MS)
 #define TX(w) ((SimTime)(w) * 800)
 #define HANDSHAKE (2 * (TX(48) + D))   /* connect() to ESTABLISHED on idle links */
-#define CLIENT_ADDR 1u
-#define SERVER_ADDR 2u
+#define CLIENT_ADDR PAIR_CLIENT_ADDR
+#define SERVER_ADDR PAIR_SERVER_ADDR
 #define PORT 80
 #define START (1 * SIM_MS)
 
 /* ---- fixture ------------------------------------------------------------------------ */
 
-typedef struct {
-  SimSched *sched;
-  Net *net;
-  TcpConfig cfg;
-  LinkParams up_lp, down_lp;
-  Host *client, *server;
-  Link *up, *down;       /* client -> server, server -> client */
-} Duo;
-
-/* @tweak adjusts the TCP config; @up_loss is the loss probability client -> server. */
+/* The client (CLIENT_ADDR) and the server (SERVER_ADDR) on the links above: up is
+ * client -> server, down server -> client. @tweak adjusts the TCP config; @up_loss is
+ * the loss probability client -> server. */
 static void
-duo_init(Duo *d, void (*tweak)(TcpConfig *cfg), uint64_t seed, double up_loss)
+duo_init(Pair *d, void (*tweak)(TcpConfig *cfg), uint64_t seed, double up_loss)
 {
-  memset(d, 0, sizeof *d);
-  d->sched = sim_sched_new();
-  d->net = net_new(d->sched, NULL, &(SimRngStreamId){ seed, 0, 0, 0 });
-  tcp_config_preset(&d->cfg, TCP_PRESET_LINUX);
-  d->cfg.isn = TCP_ISN_ZERO;
-  if (tweak)
-    tweak(&d->cfg);
-  CU_ASSERT_TRUE_FATAL(tcp_config_validate(&d->cfg, NULL));
-  link_params_init(&d->down_lp);
-  d->down_lp.delay = D;
-  d->down_lp.rate_bps = 10000000;
-  d->up_lp = d->down_lp;
-  d->up_lp.loss = up_loss;
-  d->client = host_new(d->net, CLIENT_ADDR, &d->cfg, 1);
-  d->server = host_new(d->net, SERVER_ADDR, &d->cfg, 2);
-  d->up = link_new(d->net, &d->up_lp, host_rx(d->server), 3);
-  d->down = link_new(d->net, &d->down_lp, host_rx(d->client), 4);
-  host_set_default_route(d->client, link_rx(d->up));
-  host_set_default_route(d->server, link_rx(d->down));
+  TcpConfig cfg;
+  pair_config(&cfg, TRUE, tweak);
+  LinkParams down_lp;
+  link_params_init(&down_lp);
+  down_lp.delay = D;
+  down_lp.rate_bps = 10000000;
+  LinkParams up_lp = down_lp;
+  up_lp.loss = up_loss;
+  pair_init(d, seed, &cfg, &cfg, &up_lp, &down_lp);
 }
 
 /* Runs out every timer (TIME-WAIT included), frees the apps and the world, and checks
  * that nothing is left behind. */
 static void
-duo_finish(Duo *d, AppClient *client, AppServer *server)
+duo_finish(Pair *d, AppClient *client, AppServer *server)
 {
   sim_sched_run(d->sched, SIM_TIME_MAX);
   CU_ASSERT_EQUAL(host_conn_count(d->client), 0);
   CU_ASSERT_EQUAL(host_conn_count(d->server), 0);
   app_client_free(client);
   app_server_free(server);
-  host_free(d->client);
-  host_free(d->server);
-  CU_ASSERT_EQUAL(sim_sched_stats(d->sched)->pending, 0);
-  CU_ASSERT_EQUAL(d->net->segs.live, 0);
-  CU_ASSERT_EQUAL(d->net->tcp.live_conns, 0);
-  link_free(d->up);
-  link_free(d->down);
-  net_free(d->net);
-  sim_sched_free(d->sched);
+  pair_free(d);
 }
 
 static AppClientConfig
@@ -106,7 +82,7 @@ server_config(uint32_t request, uint32_t response, gboolean close_first)
 }
 
 static AppServer *
-server_new(Duo *d, const AppServerConfig *cfg)
+server_new(Pair *d, const AppServerConfig *cfg)
 {
   TcpErr err = TCP_ERR_AGAIN;
   AppServer *s = app_server_new(d->server, cfg, &err);
@@ -160,7 +136,7 @@ isn_random(TcpConfig *cfg)
 static void
 sequential_close_first_completes_each_in_turn(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 1, 0.0);
   AppServerConfig scfg = server_config(100, 0, FALSE);
   AppServer *server = server_new(&d, &scfg);
@@ -234,7 +210,7 @@ sequential_close_first_completes_each_in_turn(void)
 static void
 interarrival_opens_follow_the_gaps(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 2, 0.0);
   SimDist *gap = duration("const(5ms)");
   AppServerConfig scfg = server_config(100, 0, FALSE);
@@ -273,7 +249,7 @@ interarrival_opens_follow_the_gaps(void)
 static void
 close_second_leaves_time_wait_to_the_server(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 3, 0.0);
   AppServerConfig scfg = server_config(100, 2000, TRUE);
   AppServer *server = server_new(&d, &scfg);
@@ -308,7 +284,7 @@ close_second_leaves_time_wait_to_the_server(void)
 static void
 no_listener_refuses_every_connection(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 4, 0.0);
   AppClientConfig ccfg = client_config(3, APP_CLOSE_FIRST, 100);
   AppClient *client = app_client_new(d.client, &ccfg);
@@ -337,7 +313,7 @@ no_listener_refuses_every_connection(void)
 static void
 records_off_keeps_only_the_counts(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 4, 0.0);
   AppClientConfig ccfg = client_config(2, APP_CLOSE_FIRST, 0);
   ccfg.record = FALSE;
@@ -356,7 +332,7 @@ records_off_keeps_only_the_counts(void)
 static void
 lost_syns_time_out_after_the_retries(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, one_syn_retry, 5, 1.0);
   AppServerConfig scfg = server_config(100, 0, FALSE);
   AppServer *server = server_new(&d, &scfg);
@@ -389,7 +365,7 @@ lost_syns_time_out_after_the_retries(void)
 static void
 time_wait_on_the_only_port_leaves_no_port(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, one_port, 6, 0.0);
   AppServerConfig scfg = server_config(100, 0, FALSE);
   AppServer *server = server_new(&d, &scfg);
@@ -426,7 +402,7 @@ service_time_delays_the_reply(void)
   static const SimTime service[] = { 0, 30 * SIM_MS };
   SimTime client_took[2];
   for (int k = 0; k < 2; k++) {
-    Duo d;
+    Pair d;
     duo_init(&d, NULL, 7, 0.0);
     AppServerConfig scfg = server_config(100, 500, TRUE);
     scfg.service_time = service[k];
@@ -458,7 +434,7 @@ service_time_delays_the_reply(void)
 static void
 writes_beyond_the_send_buffer_are_cut(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, small_send_buffer, 8, 0.0);
   AppServerConfig scfg = server_config(5000, 3000, FALSE);
   AppServer *server = server_new(&d, &scfg);
@@ -490,7 +466,7 @@ abort_on_accept(TcpConn *l, void *app)
 static void
 reset_after_established_counts_as_reset(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 9, 0.0);
   static const TcpCallbacks cb = { NULL, abort_on_accept, NULL, NULL };
   TcpConn *l = tcp_listen(d.server, PORT, 16, &cb, NULL, NULL);
@@ -529,7 +505,7 @@ abort_on_connect(TcpConn *c, void *app)
 static void
 server_counts_a_reset_client(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 10, 0.0);
   AppServerConfig scfg = server_config(100, 0, FALSE);
   AppServer *server = server_new(&d, &scfg);
@@ -552,7 +528,7 @@ server_counts_a_reset_client(void)
 static void
 server_port_taken_fails(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 11, 0.0);
   AppServerConfig scfg = server_config(100, 0, FALSE);
   AppServer *server = server_new(&d, &scfg);
@@ -567,7 +543,7 @@ server_port_taken_fails(void)
 static void
 collect_records(uint64_t seed, GArray *out)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, isn_random, seed, 0.0);
   SimDist *gap = duration("exp(5ms)");
   AppServerConfig scfg = server_config(100, 700, FALSE);
@@ -625,7 +601,7 @@ same_seed_gives_same_records(void)
 static void
 free_in_flight(gboolean drain)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 12, 0.0);
   SimDist *gap = duration("const(1ms)");
   AppServerConfig scfg = server_config(100, 1000, FALSE);
@@ -901,7 +877,7 @@ validate_names_each_bad_key(void)
 static void
 constructors_refuse_bad_configs(void)
 {
-  Duo d;
+  Pair d;
   duo_init(&d, NULL, 15, 0.0);
   test_criticals_catch();
   AppClientConfig c = client_config(0, APP_CLOSE_FIRST, 100);

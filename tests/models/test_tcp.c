@@ -5,10 +5,11 @@
  * numbers refer to ../shared/seed/CLAIMS.md. */
 #include "harness.h"
 #include "link.h"
+#include "pair.h"
 
-#define PEER_ISN 5000u
+#define PEER_ISN HARNESS_PEER_ISN
 #define SPORT HARNESS_PEER_PORT
-#define LPORT 80   /* the host's listening port in passive tests */
+#define LPORT HARNESS_LISTEN_PORT   /* the host's listening port in passive tests */
 
 /* ---- helpers ----------------------------------------------------------------------- */
 
@@ -17,36 +18,16 @@
 static TcpConn *
 open_active(Harness *h, SimTime t)
 {
-  harness_run_until(h, t);
-  TcpErr err;
-  TcpConn *c = tcp_connect(h->host, HARNESS_PEER_ADDR, SPORT, 0, &h->cb, &h->app, &err);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-  harness_expect(h, TCP_SYN, 0, 0, 0);
-  harness_inject(h, t + 10 * SIM_MS, SPORT, tcp_local_port(c), TCP_SYN | TCP_ACK, PEER_ISN, 1,
-                 0);
-  harness_run_until(h, t + 10 * SIM_MS);
-  harness_expect(h, TCP_ACK, 1, PEER_ISN + 1, 0);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
-  return c;
+  return harness_open_active(h, t, 0, 0, NULL, NULL);
 }
 
-/* Passive open on LPORT, completed and accepted: returns the ESTABLISHED child. */
+/* Passive open on LPORT, completed and accepted: returns the ESTABLISHED child, after
+ * checking that the app was told once that it could accept. */
 static TcpConn *
 open_passive(Harness *h, TcpConn **listener_out, SimTime t)
 {
-  TcpErr err;
-  TcpConn *l = tcp_listen(h->host, LPORT, 16, &h->cb, &h->app, &err);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(l);
-  harness_inject(h, t, SPORT, LPORT, TCP_SYN, PEER_ISN, 0, 0);
-  harness_run_until(h, t);
-  harness_expect(h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
-  harness_inject(h, t + 10 * SIM_MS, SPORT, LPORT, TCP_ACK, PEER_ISN + 1, 1, 0);
-  harness_run_until(h, t + 10 * SIM_MS);
+  TcpConn *c = harness_open_passive(h, listener_out, t, 0);
   CU_ASSERT_EQUAL(h->app.acceptable, 1);
-  TcpConn *c = tcp_accept(l, &err);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
-  *listener_out = l;
   return c;
 }
 
@@ -1042,21 +1023,17 @@ random_segments_and_calls_never_break_the_model(void)
 
 /* ---- two hosts joined by links ---------------------------------------------------- */
 
-/* A client and a server joined by two perfect links with a 1 ms delay each way. */
+/* A client and a server joined by two perfect links with a 1 ms delay each way, the
+ * server listening on port 80. */
 typedef struct {
-  SimSched *sched;
-  Net *net;
-  TcpConfig cfg;
-  LinkParams lp;
-  Host *client, *server;
-  Link *up, *down;
+  Pair pair;
   TcpConn *listener;
   AppLog capp, sapp;
   TcpCallbacks cb;
-} Pair;
+} Duo;
 
 static void
-pair_app_closed(TcpConn *c, TcpErr err, void *app)
+duo_app_closed(TcpConn *c, TcpErr err, void *app)
 {
   AppLog *log = app;
   log->closed++;
@@ -1067,7 +1044,7 @@ pair_app_closed(TcpConn *c, TcpErr err, void *app)
 /* The server keeps what it accepts and closes when it reads the end of the stream: the
  * client is the active closer and holds TIME-WAIT. */
 static void
-pair_app_acceptable(TcpConn *l, void *app)
+duo_app_acceptable(TcpConn *l, void *app)
 {
   ((AppLog *)app)->acceptable++;
   while (tcp_accept(l, NULL))
@@ -1075,7 +1052,7 @@ pair_app_acceptable(TcpConn *l, void *app)
 }
 
 static void
-pair_app_readable(TcpConn *c, void *app)
+duo_app_readable(TcpConn *c, void *app)
 {
   ((AppLog *)app)->readable++;
   if (tcp_read(c, UINT32_MAX, NULL) == 0)
@@ -1085,66 +1062,50 @@ pair_app_readable(TcpConn *c, void *app)
 /* A client (address 1) and a server (address 2, listening on port 80 with @lcb/@lapp)
  * joined by two links with impairments @lp (NULL: perfect, 1 ms each way). */
 static void
-pair_init_with(Pair *p, void (*tweak)(TcpConfig *cfg), const LinkParams *lp, uint64_t seed,
-               const TcpCallbacks *lcb, void *lapp)
+duo_init_with(Duo *d, void (*tweak)(TcpConfig *cfg), const LinkParams *lp, uint64_t seed,
+              const TcpCallbacks *lcb, void *lapp)
 {
-  memset(p, 0, sizeof *p);
-  p->sched = sim_sched_new();
-  p->net = net_new(p->sched, NULL, &(SimRngStreamId){ seed, 0, 0, 0 });
-  tcp_config_preset(&p->cfg, TCP_PRESET_LINUX);
-  if (tweak)
-    tweak(&p->cfg);
-  CU_ASSERT_TRUE_FATAL(tcp_config_validate(&p->cfg, NULL));
-  link_params_init(&p->lp);
-  p->lp.delay = 1 * SIM_MS;
-  if (lp)
-    p->lp = *lp;
-  p->client = host_new(p->net, 1, &p->cfg, 1);
-  p->server = host_new(p->net, 2, &p->cfg, 2);
-  p->up = link_new(p->net, &p->lp, host_rx(p->server), 3);
-  p->down = link_new(p->net, &p->lp, host_rx(p->client), 4);
-  host_set_default_route(p->client, link_rx(p->up));
-  host_set_default_route(p->server, link_rx(p->down));
-  p->cb = (TcpCallbacks){ NULL, pair_app_acceptable, pair_app_readable, pair_app_closed };
-  p->listener = tcp_listen(p->server, 80, 1024, lcb ? lcb : &p->cb, lcb ? lapp : &p->sapp, NULL);
+  memset(d, 0, sizeof *d);
+  TcpConfig cfg;
+  pair_config(&cfg, FALSE, tweak);
+  pair_init(&d->pair, seed, &cfg, &cfg, lp, lp);
+  d->cb = (TcpCallbacks){ NULL, duo_app_acceptable, duo_app_readable, duo_app_closed };
+  d->listener = tcp_listen(d->pair.server, 80, 1024, lcb ? lcb : &d->cb, lcb ? lapp : &d->sapp,
+                           NULL);
 }
 
+/* duo_init_with perfect links, seed 7 and the counting apps on both sides. */
 static void
-pair_init(Pair *p, void (*tweak)(TcpConfig *cfg))
+duo_init(Duo *d, void (*tweak)(TcpConfig *cfg))
 {
-  pair_init_with(p, tweak, NULL, 7, NULL, NULL);
+  duo_init_with(d, tweak, NULL, 7, NULL, NULL);
 }
 
+/* Runs out what is in flight and every timer, closes the listener, checks that neither
+ * host holds a connection and frees everything (pair_free). */
 static void
-pair_finish(Pair *p)
+duo_finish(Duo *d)
 {
-  sim_sched_run(p->sched, SIM_TIME_MAX);   /* deliver what is in flight, expire timers */
-  tcp_close(p->listener);
-  CU_ASSERT_EQUAL(host_conn_count(p->client), 0);
-  CU_ASSERT_EQUAL(host_conn_count(p->server), 0);
-  host_free(p->client);
-  host_free(p->server);
-  CU_ASSERT_EQUAL(sim_sched_stats(p->sched)->pending, 0);
-  CU_ASSERT_EQUAL(p->net->segs.live, 0);
-  CU_ASSERT_EQUAL(p->net->tcp.live_conns, 0);
-  link_free(p->up);
-  link_free(p->down);
-  net_free(p->net);
-  sim_sched_free(p->sched);
+  sim_sched_run(d->pair.sched, SIM_TIME_MAX);   /* deliver what is in flight, expire timers */
+  tcp_close(d->listener);
+  CU_ASSERT_EQUAL(host_conn_count(d->pair.client), 0);
+  CU_ASSERT_EQUAL(host_conn_count(d->pair.server), 0);
+  pair_free(&d->pair);
 }
 
 /* Opens a connection from the client and closes it from the client once established:
  * the client ends in TIME-WAIT, the server in CLOSED. */
 static TcpConn *
-pair_open_close(Pair *p, TcpErr *err)
+duo_open_close(Duo *d, TcpErr *err)
 {
-  TcpConn *c = tcp_connect(p->client, 2, 80, 0, &p->cb, &p->capp, err);
+  SimSched *sched = d->pair.sched;
+  TcpConn *c = tcp_connect(d->pair.client, 2, 80, 0, &d->cb, &d->capp, err);
   if (c == NULL)
     return NULL;
-  sim_sched_run(p->sched, sim_sched_now(p->sched) + 5 * SIM_MS);
+  sim_sched_run(sched, sim_sched_now(sched) + 5 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
   tcp_close(c);
-  sim_sched_run(p->sched, sim_sched_now(p->sched) + 10 * SIM_MS);
+  sim_sched_run(sched, sim_sched_now(sched) + 10 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
   return c;
 }
@@ -1162,33 +1123,34 @@ four_ports(TcpConfig *cfg)
 static void
 client_time_wait_exhausts_ports_then_frees_them(void)
 {
-  Pair p;
-  pair_init(&p, four_ports);
+  Duo d;
+  duo_init(&d, four_ports);
   for (int i = 0; i < 4; i++) {
-    TcpConn *c = pair_open_close(&p, NULL);
+    TcpConn *c = duo_open_close(&d, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     CU_ASSERT_EQUAL(tcp_local_port(c), 40000 + i);
   }
-  CU_ASSERT_EQUAL(host_conn_count(p.client), 4);   /* all four in TIME-WAIT */
-  CU_ASSERT_EQUAL(host_conn_count(p.server), 0);   /* the passive closer is done */
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.client), 4);   /* all four in TIME-WAIT */
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);   /* the passive closer is done */
   TcpErr err;
-  CU_ASSERT_PTR_NULL(tcp_connect(p.client, 2, 80, 0, &p.cb, &p.capp, &err));
+  CU_ASSERT_PTR_NULL(tcp_connect(d.pair.client, 2, 80, 0, &d.cb, &d.capp, &err));
   CU_ASSERT_EQUAL(err, TCP_ERR_ADDRNOTAVAIL);
-  CU_ASSERT_EQUAL(host_stats(p.client)->port_exhausted, 1);
+  CU_ASSERT_EQUAL(host_stats(d.pair.client)->port_exhausted, 1);
   /* another destination port is another 4-tuple: ports are free for it */
-  TcpConn *other = tcp_connect(p.client, 2, 81, 0, &p.cb, &p.capp, &err);
+  TcpConn *other = tcp_connect(d.pair.client, 2, 81, 0, &d.cb, &d.capp, &err);
   CU_ASSERT_PTR_NOT_NULL(other);
-  sim_sched_run(p.sched, sim_sched_now(p.sched) + 10 * SIM_MS);   /* refused: no listener */
-  CU_ASSERT_EQUAL(p.capp.closed_err, TCP_ERR_REFUSED);
+  /* refused: no listener */
+  sim_sched_run(d.pair.sched, sim_sched_now(d.pair.sched) + 10 * SIM_MS);
+  CU_ASSERT_EQUAL(d.capp.closed_err, TCP_ERR_REFUSED);
   /* when the first TIME-WAIT ends, its port comes back */
-  sim_sched_run(p.sched, 60 * SIM_S + 20 * SIM_MS);
-  CU_ASSERT_EQUAL(host_conn_count(p.client), 3);
-  TcpConn *again = tcp_connect(p.client, 2, 80, 0, &p.cb, &p.capp, &err);
+  sim_sched_run(d.pair.sched, 60 * SIM_S + 20 * SIM_MS);
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.client), 3);
+  TcpConn *again = tcp_connect(d.pair.client, 2, 80, 0, &d.cb, &d.capp, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(again);
   CU_ASSERT_EQUAL(tcp_local_port(again), 40000);
-  sim_sched_run(p.sched, sim_sched_now(p.sched) + 5 * SIM_MS);
+  sim_sched_run(d.pair.sched, sim_sched_now(d.pair.sched) + 5 * SIM_MS);
   tcp_close(again);
-  pair_finish(&p);
+  duo_finish(&d);
 }
 
 static void
@@ -1203,26 +1165,26 @@ four_ports_tw_reuse(TcpConfig *cfg)
 static void
 tw_reuse_takes_over_a_time_wait_port_after_the_delay(void)
 {
-  Pair p;
-  pair_init(&p, four_ports_tw_reuse);
+  Duo d;
+  duo_init(&d, four_ports_tw_reuse);
   uint32_t old_snd_nxt[4];
   for (int i = 0; i < 4; i++)
-    old_snd_nxt[i] = tcp_snd_nxt(pair_open_close(&p, NULL));
+    old_snd_nxt[i] = tcp_snd_nxt(duo_open_close(&d, NULL));
   TcpErr err;
   /* too early: TIME-WAIT entered less than 1 s ago */
-  CU_ASSERT_PTR_NULL(tcp_connect(p.client, 2, 80, 0, &p.cb, &p.capp, &err));
+  CU_ASSERT_PTR_NULL(tcp_connect(d.pair.client, 2, 80, 0, &d.cb, &d.capp, &err));
   CU_ASSERT_EQUAL(err, TCP_ERR_ADDRNOTAVAIL);
-  sim_sched_run(p.sched, sim_sched_now(p.sched) + 1 * SIM_S);
-  TcpConn *c = tcp_connect(p.client, 2, 80, 0, &p.cb, &p.capp, &err);
+  sim_sched_run(d.pair.sched, sim_sched_now(d.pair.sched) + 1 * SIM_S);
+  TcpConn *c = tcp_connect(d.pair.client, 2, 80, 0, &d.cb, &d.capp, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(c);
   CU_ASSERT_EQUAL(tcp_local_port(c), 40000);
   CU_ASSERT_EQUAL(tcp_iss(c), old_snd_nxt[0] + 65535 + 2);
-  CU_ASSERT_EQUAL(host_stats(p.client)->tw_reused, 1);
-  CU_ASSERT_EQUAL(host_conn_count(p.client), 4);
-  sim_sched_run(p.sched, sim_sched_now(p.sched) + 5 * SIM_MS);
+  CU_ASSERT_EQUAL(host_stats(d.pair.client)->tw_reused, 1);
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.client), 4);
+  sim_sched_run(d.pair.sched, sim_sched_now(d.pair.sched) + 5 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
   tcp_close(c);
-  pair_finish(&p);
+  duo_finish(&d);
 }
 
 
@@ -1346,15 +1308,15 @@ run_exchanges(double loss, int n, uint64_t seed)
   lp.loss = loss;
   lp.dup = 0.05;
   ExServer srv = { g_ptr_array_new_with_free_func(g_free) };
-  Pair p;
-  pair_init_with(&p, NULL, &lp, seed, &ex_listen_cb, &srv);
+  Duo d;
+  duo_init_with(&d, NULL, &lp, seed, &ex_listen_cb, &srv);
   SimLog log;
   sim_log_init(&log);
   uint64_t trace_hash = 0xcbf29ce484222325ULL;
   sim_log_set_trace(&log, hash_trace, &trace_hash);
-  p.net->log = &log;
-  SimSched *sched = p.sched;
-  Host *client = p.client;
+  d.pair.net->log = &log;
+  SimSched *sched = d.pair.sched;
+  Host *client = d.pair.client;
   Exchange *cx = g_new0(Exchange, n);
   ExStart *starts = g_new(ExStart, n);
   for (int i = 0; i < n; i++) {
@@ -1399,11 +1361,11 @@ run_exchanges(double loss, int n, uint64_t seed)
   if (out.abandoned > 0)
     CU_ASSERT_TRUE(out.failed > 0);
   sim_sched_run(sched, SIM_TIME_MAX);   /* orphaned FIN-WAIT-2s time out, RSTs land */
-  CU_ASSERT_TRUE(link_stats(p.up)->lost > 0 && link_stats(p.up)->duplicated > 0);
+  CU_ASSERT_TRUE(link_stats(d.pair.up)->lost > 0 && link_stats(d.pair.up)->duplicated > 0);
   sim_sched_run(sched, SIM_TIME_MAX);   /* run out the TIME-WAITs: the hash includes them */
   out.trace_hash = trace_hash;
   out.events = sim_sched_stats(sched)->fired;
-  pair_finish(&p);
+  duo_finish(&d);
   sim_dist_free(lp.jitter);
   g_ptr_array_free(srv.server_side, TRUE);
   g_free(cx);
@@ -1621,42 +1583,16 @@ config_rejects_what_the_model_cannot_run(void)
 
 /* ---- window scaling (RFC 7323) ------------------------------------------------------ */
 
-typedef struct {
-  Harness *h;
-  Segment *seg;
-} OptInjection;
-
-static void
-opt_arrive(SimSched *s, void *ctx)
-{
-  (void)s;
-  OptInjection *in = ctx;
-  host_receive(in->h->host, in->seg);
-  g_free(in);
-}
-
 /* As harness_inject, with the advertised window @wnd (bytes) and the window-scale option
  * announcing @wscale (-1: no option) chosen by the test. */
 static void
 inject_opts(Harness *h, SimTime at, uint16_t sport, uint16_t dport, uint8_t flags,
             uint32_t seq, uint32_t ack, uint32_t len, uint32_t wnd, int wscale)
 {
-  Segment *s = seg_new(&h->net->segs);
-  s->src = HARNESS_PEER_ADDR;
-  s->dst = HARNESS_HOST_ADDR;
-  s->sport = sport;
-  s->dport = dport;
-  s->flags = flags;
-  s->seq = seq;
-  s->ack = ack;
-  s->len = len;
+  Segment *s = harness_segment(h, sport, dport, flags, seq, ack, len);
   s->wnd = wnd;
-  s->mss = (flags & TCP_SYN) ? 1460 : 0;
   seg_set_wscale(s, wscale);
-  s->birth = at;
-  OptInjection *in = g_new(OptInjection, 1);
-  *in = (OptInjection){ h, s };
-  sim_sched_at(h->sched, at, opt_arrive, in);
+  harness_inject_segment(h, at, s);
 }
 
 /* The next captured segment, not popped, to read the fields harness_expect does not
@@ -2628,6 +2564,20 @@ host_teardown_frees_a_reset_child_still_queued(void)
 
 /* ---- user timeout (RFC 5482, TCP_USER_TIMEOUT) --------------------------------------- */
 
+/* The end of a user timeout: @c, ESTABLISHED with its timer due at @at, stays so until
+ * just before, then fails with ETIMEDOUT at @at, sending nothing more. */
+static void
+expect_user_timeout_at(Harness *h, TcpConn *c, SimTime at)
+{
+  CU_ASSERT_EQUAL(tcp_timer_deadline(c), at);
+  harness_run_until(h, at - 1);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  harness_run_until(h, at);
+  harness_expect_nothing(h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
+  CU_ASSERT_EQUAL(h->app.closed_err, TCP_ERR_TIMEDOUT);
+}
+
 /* User timeout 1 s, data sent at 100 ms and never acknowledged (no TLP, RTO 200 ms):
  * retransmissions at 300 and 700 ms; the next RTO (800 ms, due at 1500) is cut short
  * to end at 100 + 1000 = 1100 ms, where the connection fails with ETIMEDOUT, sending
@@ -2745,13 +2695,7 @@ user_timeout_0_leaves_the_retry_count_in_charge(void)
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 300 * SIM_MS);
   harness_run_until(&h, 700 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1, PEER_ISN + 1, 100), 700 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1500 * SIM_MS);
-  harness_run_until(&h, 1500 * SIM_MS - 1);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
-  harness_run_until(&h, 1500 * SIM_MS);
-  harness_expect_nothing(&h);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
-  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  expect_user_timeout_at(&h, c, 1500 * SIM_MS);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 2);
   tcp_close(c);
   harness_finish(&h);
@@ -2776,13 +2720,7 @@ user_timeout_with_tlp_counts_from_the_first_send(void)
                     at[i] * SIM_MS);
   }
   CU_ASSERT_EQUAL(h.net->tcp.probes, 1);
-  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1100 * SIM_MS);
-  harness_run_until(&h, 1100 * SIM_MS - 1);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
-  harness_run_until(&h, 1100 * SIM_MS);
-  harness_expect_nothing(&h);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
-  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  expect_user_timeout_at(&h, c, 1100 * SIM_MS);
   tcp_close(c);
   harness_finish(&h);
 }
@@ -2814,13 +2752,7 @@ user_timeout_restarts_when_an_ack_moves_snd_una(void)
   harness_run_until(&h, 950 * SIM_MS);
   CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK | TCP_PSH, 1461, PEER_ISN + 1, 1460),
                   950 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_timer_deadline(c), 1350 * SIM_MS);
-  harness_run_until(&h, 1350 * SIM_MS - 1);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
-  harness_run_until(&h, 1350 * SIM_MS);
-  harness_expect_nothing(&h);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSED);
-  CU_ASSERT_EQUAL(h.app.closed_err, TCP_ERR_TIMEDOUT);
+  expect_user_timeout_at(&h, c, 1350 * SIM_MS);
   tcp_close(c);
   harness_finish(&h);
 }

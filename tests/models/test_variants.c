@@ -12,10 +12,11 @@
 #include "harness.h"
 #include "link.h"
 #include "metrics.h"
+#include "pair.h"
 
-#define PEER_ISN 5000u
+#define PEER_ISN HARNESS_PEER_ISN
 #define SPORT HARNESS_PEER_PORT
-#define LPORT 80      /* the host's listening port in passive tests */
+#define LPORT HARNESS_LISTEN_PORT   /* the host's listening port in passive tests */
 #define CPORT 40000   /* a fixed client port */
 
 /* incarnations of the scripted peer's connections (any nonzero ids) */
@@ -24,58 +25,26 @@
 
 /* ---- single-host helpers ------------------------------------------------------------- */
 
-typedef struct {
-  Harness *h;
-  Segment *seg;
-} Arrival;
-
-static void
-arrival(SimSched *s, void *ctx)
-{
-  (void)s;
-  Arrival *a = ctx;
-  host_receive(a->h->host, a->seg);
-  g_free(a);
-}
-
 /* harness_inject, from the peer connection of incarnation @inc (0: none). */
 static void
 inject_inc(Harness *h, SimTime at, uint64_t inc, uint16_t sport, uint16_t dport, uint8_t flags,
            uint32_t seq, uint32_t ack, uint32_t len)
 {
-  Segment *s = seg_new(&h->net->segs);
-  s->src = HARNESS_PEER_ADDR;
-  s->dst = HARNESS_HOST_ADDR;
-  s->sport = sport;
-  s->dport = dport;
-  s->flags = flags;
-  s->seq = seq;
-  s->ack = ack;
-  s->len = len;
-  s->wnd = 65535;
-  s->mss = (flags & TCP_SYN) ? 1460 : 0;
-  s->birth = at;
+  Segment *s = harness_segment(h, sport, dport, flags, seq, ack, len);
   s->incarnation = inc;
-  Arrival *a = g_new(Arrival, 1);
-  *a = (Arrival){ h, s };
-  sim_sched_at(h->sched, at, arrival, a);
+  harness_inject_segment(h, at, s);
 }
 
 /* Active open from the host to the peer (incarnation @inc), completed at t + 10 ms:
- * > S 0:0  < S. PEER_ISN ack 1  > . 1 ack PEER_ISN+1. RTT 10 ms: RTO 200 ms. */
+ * > S 0:0  < S. PEER_ISN ack 1  > . 1 ack PEER_ISN+1. RTT 10 ms: RTO 200 ms. Also checks
+ * that the host sent its SYN at t and its ACK at t + 10 ms. */
 static TcpConn *
 open_active_inc(Harness *h, SimTime t, uint16_t lport, uint64_t inc)
 {
-  harness_run_until(h, t);
-  TcpErr err;
-  TcpConn *c = tcp_connect(h->host, HARNESS_PEER_ADDR, SPORT, lport, &h->cb, &h->app, &err);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-  CU_ASSERT_EQUAL(harness_expect(h, TCP_SYN, 0, 0, 0), t);
-  inject_inc(h, t + 10 * SIM_MS, inc, SPORT, tcp_local_port(c), TCP_SYN | TCP_ACK, PEER_ISN, 1,
-             0);
-  harness_run_until(h, t + 10 * SIM_MS);
-  CU_ASSERT_EQUAL(harness_expect(h, TCP_ACK, 1, PEER_ISN + 1, 0), t + 10 * SIM_MS);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  SimTime syn_at, ack_at;
+  TcpConn *c = harness_open_active(h, t, lport, inc, &syn_at, &ack_at);
+  CU_ASSERT_EQUAL(syn_at, t);
+  CU_ASSERT_EQUAL(ack_at, t + 10 * SIM_MS);
   return c;
 }
 
@@ -85,46 +54,12 @@ open_active(Harness *h, SimTime t)
   return open_active_inc(h, t, 0, INC_A);
 }
 
-/* Passive open on LPORT (SYN at t from incarnation @inc, ACK at t + 10 ms), completed and
- * accepted: returns the ESTABLISHED child (RTT 10 ms: RTO 200 ms). */
-static TcpConn *
-open_passive_inc(Harness *h, TcpConn **listener_out, SimTime t, uint64_t inc)
-{
-  TcpErr err;
-  TcpConn *l = tcp_listen(h->host, LPORT, 16, &h->cb, &h->app, &err);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(l);
-  inject_inc(h, t, inc, SPORT, LPORT, TCP_SYN, PEER_ISN, 0, 0);
-  harness_run_until(h, t);
-  harness_expect(h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 1, 0);
-  inject_inc(h, t + 10 * SIM_MS, inc, SPORT, LPORT, TCP_ACK, PEER_ISN + 1, 1, 0);
-  harness_run_until(h, t + 10 * SIM_MS);
-  TcpConn *c = tcp_accept(l, &err);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
-  *listener_out = l;
-  return c;
-}
-
+/* Passive open on LPORT (SYN at t from incarnation INC_A, ACK at t + 10 ms), completed
+ * and accepted: returns the ESTABLISHED child (RTT 10 ms: RTO 200 ms). */
 static TcpConn *
 open_passive(Harness *h, TcpConn **listener_out, SimTime t)
 {
-  return open_passive_inc(h, listener_out, t, INC_A);
-}
-
-/* harness_finish, keeping a copy of the run's counters as they are once the host is
- * freed (its teardown adds the time of the connections it still had). */
-static void
-finish_counting(Harness *h, NetTcpCounts *out)
-{
-  harness_expect_nothing(h);
-  harness_drop_output(h);
-  host_free(h->host);
-  *out = h->net->tcp;
-  CU_ASSERT_EQUAL(sim_sched_stats(h->sched)->pending, 0);
-  CU_ASSERT_EQUAL(h->net->segs.live, 0);
-  CU_ASSERT_EQUAL(h->net->tcp.live_conns, 0);
-  net_free(h->net);
-  sim_sched_free(h->sched);
+  return harness_open_passive(h, listener_out, t, INC_A);
 }
 
 /* ---- configuration tweaks ---------------------------------------------------------------- */
@@ -274,8 +209,7 @@ rfc_one_port_tw0(TcpConfig *cfg)
 
 /* ---- two hosts: a client and a server joined by 1 ms links, through taps ---------------- */
 
-#define CADDR 1u
-#define SADDR 2u
+#define SADDR PAIR_SERVER_ADDR
 #define SRV_PORT 80
 #define TAP_MAX 64
 
@@ -441,12 +375,7 @@ side_close(Side *s)
 }
 
 typedef struct {
-  SimSched *sched;
-  Net *net;
-  TcpConfig ccfg, scfg;
-  LinkParams lp;
-  Host *client, *server;
-  Link *up, *down;      /* client -> server, server -> client */
+  Pair pair;            /* its up link carries client -> server, down server -> client */
   Tap tup, tdown;       /* what the client sends, what the server sends */
   TcpConn *listener;
   Side cli, srv;
@@ -459,70 +388,52 @@ static void
 duo_init(Duo *d, void (*ctweak)(TcpConfig *cfg), void (*stweak)(TcpConfig *cfg))
 {
   memset(d, 0, sizeof *d);
-  d->sched = sim_sched_new();
-  d->net = net_new(d->sched, NULL, &(SimRngStreamId){ 7, 0, 0, 0 });
-  tcp_config_preset(&d->ccfg, TCP_PRESET_LINUX);
-  tcp_config_preset(&d->scfg, TCP_PRESET_LINUX);
-  if (ctweak)
-    ctweak(&d->ccfg);
-  if (stweak)
-    stweak(&d->scfg);
-  CU_ASSERT_TRUE_FATAL(tcp_config_validate(&d->ccfg, NULL));
-  CU_ASSERT_TRUE_FATAL(tcp_config_validate(&d->scfg, NULL));
-  link_params_init(&d->lp);
-  d->lp.delay = 1 * SIM_MS;
-  d->client = host_new(d->net, CADDR, &d->ccfg, 1);
-  d->server = host_new(d->net, SADDR, &d->scfg, 2);
-  d->up = link_new(d->net, &d->lp, host_rx(d->server), 3);
-  d->down = link_new(d->net, &d->lp, host_rx(d->client), 4);
-  d->tup.net = d->tdown.net = d->net;
-  d->tup.next = link_rx(d->up);
-  d->tdown.next = link_rx(d->down);
-  host_set_default_route(d->client, (NetRx){ tap_deliver, &d->tup });
-  host_set_default_route(d->server, (NetRx){ tap_deliver, &d->tdown });
+  TcpConfig ccfg, scfg;
+  pair_config(&ccfg, FALSE, ctweak);
+  pair_config(&scfg, FALSE, stweak);
+  pair_init(&d->pair, 7, &ccfg, &scfg, NULL, NULL);
+  d->tup.net = d->tdown.net = d->pair.net;
+  d->tup.next = link_rx(d->pair.up);
+  d->tdown.next = link_rx(d->pair.down);
+  host_set_default_route(d->pair.client, (NetRx){ tap_deliver, &d->tup });
+  host_set_default_route(d->pair.server, (NetRx){ tap_deliver, &d->tdown });
   d->cb = (TcpCallbacks){ side_connected, side_acceptable, side_readable, side_closed };
-  d->listener = tcp_listen(d->server, SRV_PORT, 16, &d->cb, &d->srv, NULL);
+  d->listener = tcp_listen(d->pair.server, SRV_PORT, 16, &d->cb, &d->srv, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(d->listener);
 }
 
 static TcpConn *
 duo_connect(Duo *d, uint16_t lport, TcpErr *err)
 {
-  d->cli.conn = tcp_connect(d->client, SADDR, SRV_PORT, lport, &d->cb, &d->cli, err);
+  d->cli.conn = tcp_connect(d->pair.client, SADDR, SRV_PORT, lport, &d->cb, &d->cli, err);
   return d->cli.conn;
 }
 
 static void
 duo_run(Duo *d, SimTime t)
 {
-  sim_sched_run(d->sched, t);
+  sim_sched_run(d->pair.sched, t);
 }
 
 /* Segments both hosts sent. */
 static uint64_t
 duo_segs(const Duo *d)
 {
-  return host_stats(d->client)->segs_out + host_stats(d->server)->segs_out;
+  return host_stats(d->pair.client)->segs_out + host_stats(d->pair.server)->segs_out;
 }
 
+/* Frees what the taps still hold back, runs out what is in flight and every timer,
+ * closes the listener and frees everything (pair_free). */
 static void
 duo_finish(Duo *d)
 {
   if (d->tup.held)
-    seg_free(&d->net->segs, d->tup.held);
+    seg_free(&d->pair.net->segs, d->tup.held);
   if (d->tdown.held)
-    seg_free(&d->net->segs, d->tdown.held);
-  sim_sched_run(d->sched, SIM_TIME_MAX);   /* deliver what is in flight, expire timers */
+    seg_free(&d->pair.net->segs, d->tdown.held);
+  sim_sched_run(d->pair.sched, SIM_TIME_MAX);   /* deliver what is in flight, expire timers */
   tcp_close(d->listener);
-  host_free(d->client);
-  host_free(d->server);
-  CU_ASSERT_EQUAL(sim_sched_stats(d->sched)->pending, 0);
-  CU_ASSERT_EQUAL(d->net->segs.live, 0);
-  CU_ASSERT_EQUAL(d->net->tcp.live_conns, 0);
-  link_free(d->up);
-  link_free(d->down);
-  net_free(d->net);
-  sim_sched_free(d->sched);
+  pair_free(&d->pair);
 }
 
 /* ---- handshake = 2 (C6) ---------------------------------------------------------------- */
@@ -816,8 +727,8 @@ handshakes_2_3_4_between_two_hosts(void)
     }
     CU_ASSERT_EQUAL(d.tup.n, 2);
     tap_expect(&d.tup, 1, TCP_ACK, ciss + 1, siss + 1, 0, 2 * SIM_MS);
-    CU_ASSERT_EQUAL(d.net->tcp.transitions[TCP_SYN_RECEIVED][TCP_ESTABLISHED], 1);
-    CU_ASSERT_EQUAL(d.net->tcp.transitions[TCP_SYN_SENT][TCP_ESTABLISHED], 1);
+    CU_ASSERT_EQUAL(d.pair.net->tcp.transitions[TCP_SYN_RECEIVED][TCP_ESTABLISHED], 1);
+    CU_ASSERT_EQUAL(d.pair.net->tcp.transitions[TCP_SYN_SENT][TCP_ESTABLISHED], 1);
     duo_finish(&d);
   }
   tweak_handshake = 3;
@@ -1336,7 +1247,7 @@ close_3_and_4_segments_with_a_prompt_server(void)
     duo_run(&d, 151 * SIM_MS);
     side_close(&d.srv);
     duo_run(&d, 152 * SIM_MS);
-    CU_ASSERT_EQUAL_FATAL(host_conn_count(d.client), 1);   /* c not freed */
+    CU_ASSERT_EQUAL_FATAL(host_conn_count(d.pair.client), 1);   /* c not freed */
     CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
     duo_run(&d, 1 * SIM_S);
     if (cl == 3) {
@@ -1350,9 +1261,9 @@ close_3_and_4_segments_with_a_prompt_server(void)
     CU_ASSERT_EQUAL(d.tup.n, 4);
     tap_expect(&d.tup, 3, TCP_ACK, ciss + 2, siss + 2, 0, 152 * SIM_MS);
     CU_ASSERT_EQUAL(duo_segs(&d) - before, (uint64_t)cl);
-    CU_ASSERT_EQUAL(d.net->tcp.rtx_fin, 0);
-    CU_ASSERT_EQUAL(d.net->tcp.probes, 0);
-    CU_ASSERT_EQUAL(d.net->tcp.transitions[TCP_LAST_ACK][TCP_CLOSED], 1);
+    CU_ASSERT_EQUAL(d.pair.net->tcp.rtx_fin, 0);
+    CU_ASSERT_EQUAL(d.pair.net->tcp.probes, 0);
+    CU_ASSERT_EQUAL(d.pair.net->tcp.transitions[TCP_LAST_ACK][TCP_CLOSED], 1);
     duo_finish(&d);
   }
   tweak_close = 4;
@@ -1819,7 +1730,7 @@ clean_exchanges_count_nothing_amiss(void)
   harness_expect(&h, TCP_ACK, 102, PEER_ISN + 52, 0);
 
   TcpConn *l;
-  TcpConn *s = open_passive_inc(&h, &l, 100 * SIM_MS, INC_B);
+  TcpConn *s = harness_open_passive(&h, &l, 100 * SIM_MS, INC_B);
   inject_inc(&h, 120 * SIM_MS, INC_B, SPORT, LPORT, TCP_ACK | TCP_PSH, PEER_ISN + 1, 1, 70);
   harness_run_until(&h, 120 * SIM_MS);
   harness_expect(&h, TCP_ACK, 1, PEER_ISN + 71, 0);
@@ -1904,7 +1815,7 @@ state_time_adds_up_connection_seconds_per_state(void)
   open_active(&h, 64 * SIM_S);
   harness_run_until(&h, 70 * SIM_S);
   NetTcpCounts after;
-  finish_counting(&h, &after);
+  harness_finish_counting(&h, &after);
   CU_ASSERT_EQUAL(after.state_time[TCP_CLOSED], 990 * SIM_MS);
   CU_ASSERT_EQUAL(after.state_time[TCP_LISTEN], 63 * SIM_S);
   CU_ASSERT_EQUAL(after.state_time[TCP_SYN_SENT], 30 * SIM_MS);
@@ -2223,12 +2134,12 @@ claim_c1_both_ends_start_closed_and_the_server_listens(void)
 {
   Duo d;
   duo_init(&d, NULL, NULL);
-  const NetTcpCounts *n = &d.net->tcp;
+  const NetTcpCounts *n = &d.pair.net->tcp;
   CU_ASSERT_EQUAL(tcp_state(d.listener), TCP_LISTEN);
   CU_ASSERT_EQUAL(n->transitions[TCP_CLOSED][TCP_LISTEN], 1);   /* it was CLOSED */
   CU_ASSERT_EQUAL(n->conns_created, 1);
-  CU_ASSERT_EQUAL(host_conn_count(d.client), 0);
-  CU_ASSERT_EQUAL(host_conn_count(d.server), 0);
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.client), 0);
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);
   TcpConn *c = duo_connect(&d, 0, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(c);
   /* the client's connection left CLOSED for SYN-SENT: the only other transition */
@@ -2244,7 +2155,7 @@ claim_c1_both_ends_start_closed_and_the_server_listens(void)
   CU_ASSERT_EQUAL(d.srv.accepted, 1);
   CU_ASSERT_EQUAL(tcp_state(d.listener), TCP_LISTEN);   /* still listening */
   /* only the opened port listens: a SYN to port 81 is refused */
-  CU_ASSERT_PTR_NOT_NULL(tcp_connect(d.client, SADDR, 81, 0, &d.cb, &d.cli, NULL));
+  CU_ASSERT_PTR_NOT_NULL(tcp_connect(d.pair.client, SADDR, 81, 0, &d.cb, &d.cli, NULL));
   duo_run(&d, 5 * SIM_MS);
   CU_ASSERT_EQUAL(d.cli.closed, 1);
   CU_ASSERT_EQUAL(d.cli.closed_err, TCP_ERR_REFUSED);
@@ -2304,11 +2215,11 @@ claim_c3_syn_ack_has_server_isn_and_client_isn_plus_1(void)
   CU_ASSERT_EQUAL_FATAL(d.tdown.n, 1);
   uint32_t siss = d.tdown.seen[0].seq;
   tap_expect(&d.tdown, 0, TCP_SYN | TCP_ACK, siss, ciss + 1, 0, 1 * SIM_MS);
-  const NetTcpCounts *n = &d.net->tcp;
+  const NetTcpCounts *n = &d.pair.net->tcp;
   CU_ASSERT_EQUAL(n->transitions[TCP_LISTEN][TCP_SYN_RECEIVED], 1);
   for (int s = 0; s < TCP_NSTATES; s++)
     CU_ASSERT_EQUAL(n->transitions[TCP_SYN_RECEIVED][s], 0);   /* still SYN-RECEIVED */
-  CU_ASSERT_EQUAL(host_conn_count(d.server), 1);
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 1);
   CU_ASSERT_EQUAL(d.srv.accepted, 0);
   duo_run(&d, 3 * SIM_MS);
   CU_ASSERT_PTR_NOT_NULL_FATAL(d.srv.conn);
@@ -2365,7 +2276,7 @@ claim_c5_server_established_on_the_third_segment(void)
   duo_init(&d, NULL, NULL);
   TcpConn *c = duo_connect(&d, 0, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-  const NetTcpCounts *n = &d.net->tcp;
+  const NetTcpCounts *n = &d.pair.net->tcp;
   duo_run(&d, 3 * SIM_MS - 1);
   CU_ASSERT_PTR_EQUAL_FATAL(d.cli.conn, c);
   CU_ASSERT_EQUAL_FATAL(d.tdown.n, 1);
@@ -2403,9 +2314,9 @@ claim_c6_two_way_commits_to_an_old_syn_three_way_rejects_it(void)
     uint32_t ciss = tcp_iss(c);
     uint64_t cinc = tcp_incarnation(c);
     duo_run(&d, 1 * SIM_S - 1);
-    CU_ASSERT_EQUAL(host_conn_count(d.server), 0);
+    CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);
     duo_run(&d, 1 * SIM_S + 10 * SIM_MS);
-    const NetTcpCounts *n = &d.net->tcp;
+    const NetTcpCounts *n = &d.pair.net->tcp;
     CU_ASSERT_EQUAL(n->rtx_syn, 1);
     CU_ASSERT_EQUAL(d.cli.connected, 1);
     CU_ASSERT_EQUAL(d.cli.bytes_read, 1000);
@@ -2413,11 +2324,11 @@ claim_c6_two_way_commits_to_an_old_syn_three_way_rejects_it(void)
     duo_run(&d, 2 * SIM_S);
     side_close(&d.cli);
     duo_run(&d, 2 * SIM_S + 10 * SIM_MS);
-    CU_ASSERT_EQUAL_FATAL(host_conn_count(d.client), 1);   /* c not freed */
+    CU_ASSERT_EQUAL_FATAL(host_conn_count(d.pair.client), 1);   /* c not freed */
     CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
-    CU_ASSERT_EQUAL(host_conn_count(d.server), 0);
+    CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);
     duo_run(&d, 100 * SIM_S);
-    CU_ASSERT_EQUAL(host_conn_count(d.client), 0);
+    CU_ASSERT_EQUAL(host_conn_count(d.pair.client), 0);
     CU_ASSERT_EQUAL(n->wasted_conns, 0);
     CU_ASSERT_EQUAL(n->transitions[TCP_SYN_RECEIVED][TCP_ESTABLISHED], 1);
     CU_ASSERT_EQUAL(d.tdown.n, 4);
@@ -2428,7 +2339,7 @@ claim_c6_two_way_commits_to_an_old_syn_three_way_rejects_it(void)
     CU_ASSERT_EQUAL(old->flags, TCP_SYN);
     CU_ASSERT_EQUAL(old->seq, ciss);
     CU_ASSERT_EQUAL(old->incarnation, cinc);
-    host_receive(d.server, old);
+    host_receive(d.pair.server, old);
     CU_ASSERT_TRUE_FATAL(d.tdown.n >= 5);
     uint32_t s2 = d.tdown.seen[4].seq;
     tap_expect(&d.tdown, 4, TCP_SYN | TCP_ACK, s2, ciss + 1, 0, 100 * SIM_S);
@@ -2444,11 +2355,11 @@ claim_c6_two_way_commits_to_an_old_syn_three_way_rejects_it(void)
     }
     duo_run(&d, 100 * SIM_S + 10 * SIM_MS);
     tap_expect(&d.tup, 6, TCP_RST, ciss + 1, 0, 0, 100 * SIM_S + 1 * SIM_MS);
-    CU_ASSERT_EQUAL(host_conn_count(d.server), 0);
+    CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);
     if (hs == 2) {
       CU_ASSERT_EQUAL(d.tup.n, 8);
       tap_expect(&d.tup, 7, TCP_RST, ciss + 1, 0, 0, 100 * SIM_S + 1 * SIM_MS);
-      CU_ASSERT_EQUAL(host_stats(d.client)->rst_sent_closed, 2);
+      CU_ASSERT_EQUAL(host_stats(d.pair.client)->rst_sent_closed, 2);
       CU_ASSERT_EQUAL(n->wasted_conns, 1);
       CU_ASSERT_EQUAL(n->wasted_time, 2 * SIM_MS);
       CU_ASSERT_EQUAL(n->wasted_bytes, 1000);
@@ -2457,7 +2368,7 @@ claim_c6_two_way_commits_to_an_old_syn_three_way_rejects_it(void)
       CU_ASSERT_EQUAL(n->transitions[TCP_ESTABLISHED][TCP_CLOSED], 1);
     } else {
       CU_ASSERT_EQUAL(d.tup.n, 7);
-      CU_ASSERT_EQUAL(host_stats(d.client)->rst_sent_closed, 1);
+      CU_ASSERT_EQUAL(host_stats(d.pair.client)->rst_sent_closed, 1);
       CU_ASSERT_EQUAL(n->wasted_conns, 0);
       CU_ASSERT_EQUAL(n->wasted_time, 0);
       CU_ASSERT_EQUAL(n->wasted_bytes, 0);
@@ -2613,7 +2524,7 @@ claim_c9_closer_sends_fin_and_enters_fin_wait_1(void)
   CU_ASSERT_EQUAL(cstate(&L), TCP_FIN_WAIT_1);
   CU_ASSERT_EQUAL(L.d.tup.n, 3);
   tap_expect(&L.d.tup, 2, TCP_FIN | TCP_ACK, L.ciss + 1, L.siss + 1, 0, 100 * SIM_MS);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_ESTABLISHED][TCP_FIN_WAIT_1], 1);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_ESTABLISHED][TCP_FIN_WAIT_1], 1);
   CU_ASSERT_EQUAL_FATAL(L.d.cli.closed, 0);
   CU_ASSERT_EQUAL(tcp_timer_deadline(L.c), 1100 * SIM_MS);   /* its RTO: 1 s */
   duo_finish(&L.d);
@@ -2634,7 +2545,7 @@ claim_c10_server_acks_the_fin_and_enters_close_wait(void)
   tap_expect(&L.d.tdown, 1, TCP_ACK, L.siss + 1, L.ciss + 2, 0, 101 * SIM_MS);
   CU_ASSERT_TRUE(L.d.srv.eof);
   CU_ASSERT_EQUAL(L.d.srv.t_eof, 101 * SIM_MS);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_ESTABLISHED][TCP_CLOSE_WAIT], 1);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_ESTABLISHED][TCP_CLOSE_WAIT], 1);
   duo_finish(&L.d);
 }
 
@@ -2649,7 +2560,7 @@ claim_c11_client_enters_fin_wait_2_on_the_ack(void)
   CU_ASSERT_EQUAL(cstate(&L), TCP_FIN_WAIT_1);
   duo_run(&L.d, 102 * SIM_MS);
   CU_ASSERT_EQUAL(cstate(&L), TCP_FIN_WAIT_2);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_FIN_WAIT_1][TCP_FIN_WAIT_2], 1);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_FIN_WAIT_1][TCP_FIN_WAIT_2], 1);
   CU_ASSERT_EQUAL_FATAL(L.d.cli.closed, 0);
   CU_ASSERT_EQUAL(tcp_timer_deadline(L.c), SIM_TIME_NEVER);   /* no FIN to resend */
   CU_ASSERT_EQUAL(L.d.tup.n, 3);                              /* nothing answers an ACK */
@@ -2672,7 +2583,7 @@ claim_c12_server_sends_its_fin_and_enters_last_ack(void)
   CU_ASSERT_EQUAL(sstate(&L), TCP_LAST_ACK);
   CU_ASSERT_EQUAL(L.d.tdown.n, 3);
   tap_expect(&L.d.tdown, 2, TCP_FIN | TCP_ACK, L.siss + 1, L.ciss + 2, 0, 500 * SIM_MS);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_CLOSE_WAIT][TCP_LAST_ACK], 1);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_CLOSE_WAIT][TCP_LAST_ACK], 1);
   duo_finish(&L.d);
 }
 
@@ -2688,7 +2599,7 @@ claim_c13_client_acks_the_server_fin_and_enters_time_wait(void)
   CU_ASSERT_EQUAL(cstate(&L), TCP_TIME_WAIT);
   CU_ASSERT_EQUAL(L.d.tup.n, 4);
   tap_expect(&L.d.tup, 3, TCP_ACK, L.ciss + 2, L.siss + 2, 0, 501 * SIM_MS);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_FIN_WAIT_2][TCP_TIME_WAIT], 1);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_FIN_WAIT_2][TCP_TIME_WAIT], 1);
   CU_ASSERT_EQUAL_FATAL(L.d.cli.closed, 0);
   CU_ASSERT_EQUAL(tcp_timer_deadline(L.c), 501 * SIM_MS + 240 * SIM_S);
   duo_finish(&L.d);
@@ -2709,8 +2620,8 @@ claim_c14_server_enters_closed_on_the_last_ack(void)
   CU_ASSERT_EQUAL(L.d.srv.closed, 1);            /* the app heard it; L.s is gone */
   CU_ASSERT_EQUAL(L.d.srv.closed_err, TCP_OK);
   CU_ASSERT_EQUAL(L.d.srv.t_closed, 502 * SIM_MS);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_LAST_ACK][TCP_CLOSED], 1);
-  CU_ASSERT_EQUAL(host_conn_count(L.d.server), 0);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_LAST_ACK][TCP_CLOSED], 1);
+  CU_ASSERT_EQUAL(host_conn_count(L.d.pair.server), 0);
   CU_ASSERT_EQUAL(L.d.tdown.n, 3);
   duo_finish(&L.d);
 }
@@ -2723,7 +2634,7 @@ claim_c15_time_wait_lasts_2_msl_and_reacks_a_resent_fin(void)
 {
   Ladder L;
   ladder_open(&L, 0);
-  CU_ASSERT_EQUAL(L.d.ccfg.time_wait, 2 * L.d.ccfg.msl);
+  CU_ASSERT_EQUAL(L.d.pair.ccfg.time_wait, 2 * L.d.pair.ccfg.msl);
   ladder_client_fin(&L);
   ladder_server_fin(&L);
   duo_run(&L.d, 501 * SIM_MS + 240 * SIM_S - 1);
@@ -2733,8 +2644,8 @@ claim_c15_time_wait_lasts_2_msl_and_reacks_a_resent_fin(void)
   CU_ASSERT_EQUAL(L.d.cli.closed, 1);
   CU_ASSERT_EQUAL(L.d.cli.closed_err, TCP_OK);
   CU_ASSERT_EQUAL(L.d.cli.t_closed, 501 * SIM_MS + 240 * SIM_S);
-  CU_ASSERT_EQUAL(L.d.net->tcp.transitions[TCP_TIME_WAIT][TCP_CLOSED], 1);
-  CU_ASSERT_EQUAL(L.d.net->tcp.state_time[TCP_TIME_WAIT], 240 * SIM_S);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_TIME_WAIT][TCP_CLOSED], 1);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.state_time[TCP_TIME_WAIT], 240 * SIM_S);
   duo_finish(&L.d);
 
   /* the client's last ACK (its segment 3) is lost */
@@ -2752,7 +2663,7 @@ claim_c15_time_wait_lasts_2_msl_and_reacks_a_resent_fin(void)
   CU_ASSERT_EQUAL(tcp_timer_deadline(L.c), 1501 * SIM_MS + 240 * SIM_S);
   CU_ASSERT_EQUAL(L.d.srv.closed, 1);
   CU_ASSERT_EQUAL(L.d.srv.t_closed, 1502 * SIM_MS);
-  CU_ASSERT_EQUAL(L.d.net->tcp.last_ack_resets, 0);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.last_ack_resets, 0);
   duo_run(&L.d, 1501 * SIM_MS + 240 * SIM_S - 1);
   CU_ASSERT_EQUAL(L.d.cli.closed, 0);
   duo_run(&L.d, 1501 * SIM_MS + 240 * SIM_S);
@@ -2848,15 +2759,15 @@ claim_c17_short_time_wait_resets_last_ack_long_one_ties_up_the_port(void)
     tap_expect(&d.tdown, 1, TCP_ACK, siss + 1, ciss + 2, 0, 101 * SIM_MS);
     tap_expect(&d.tdown, 2, TCP_FIN | TCP_ACK, siss + 1, ciss + 2, 0, 101 * SIM_MS);
     tap_expect(&d.tup, 3, TCP_ACK, ciss + 2, siss + 2, 0, 102 * SIM_MS);
-    const NetTcpCounts *n = &d.net->tcp;
+    const NetTcpCounts *n = &d.pair.net->tcp;
     if (k == 0) {
-      CU_ASSERT_EQUAL(host_conn_count(d.client), 0);
+      CU_ASSERT_EQUAL(host_conn_count(d.pair.client), 0);
     } else {
-      CU_ASSERT_EQUAL_FATAL(host_conn_count(d.client), 1);   /* c not freed */
+      CU_ASSERT_EQUAL_FATAL(host_conn_count(d.pair.client), 1);   /* c not freed */
       CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
     }
     duo_run(&d, 1101 * SIM_MS - 1);
-    CU_ASSERT_EQUAL(host_conn_count(d.server), 1);   /* LAST-ACK */
+    CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 1);   /* LAST-ACK */
     duo_run(&d, 1103 * SIM_MS);
     tap_expect(&d.tdown, 3, TCP_FIN | TCP_ACK, siss + 1, ciss + 2, 0, 1101 * SIM_MS);
     if (k == 0) {
@@ -2866,7 +2777,7 @@ claim_c17_short_time_wait_resets_last_ack_long_one_ties_up_the_port(void)
       tap_expect(&d.tup, 4, TCP_ACK, ciss + 2, siss + 2, 0, 1102 * SIM_MS);
       CU_ASSERT_EQUAL(n->last_ack_resets, 0);
     }
-    CU_ASSERT_EQUAL(host_conn_count(d.server), 0);
+    CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);
     CU_ASSERT_EQUAL(n->last_ack_timeouts, 0);
     CU_ASSERT_EQUAL(n->transitions[TCP_LAST_ACK][TCP_CLOSED], 1);
     /* the port-reuse cost */
@@ -2890,7 +2801,7 @@ claim_c17_short_time_wait_resets_last_ack_long_one_ties_up_the_port(void)
       CU_ASSERT_EQUAL(tcp_local_port(again), CPORT);
       CU_ASSERT_EQUAL(n->connect_no_port, 2);
     }
-    duo_run(&d, sim_sched_now(d.sched) + 10 * SIM_MS);
+    duo_run(&d, sim_sched_now(d.pair.sched) + 10 * SIM_MS);
     CU_ASSERT_PTR_EQUAL_FATAL(d.cli.conn, again);   /* its app still has it */
     CU_ASSERT_EQUAL(tcp_state(again), TCP_ESTABLISHED);
     duo_finish(&d);
@@ -2935,7 +2846,7 @@ claim_c18_passive_closer_acks_the_fin_and_sends_its_own_later(void)
   duo_run(&d, 1103 * SIM_MS);
   CU_ASSERT_PTR_EQUAL_FATAL(d.cli.conn, c);
   CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
-  CU_ASSERT_EQUAL(host_conn_count(d.server), 0);
+  CU_ASSERT_EQUAL(host_conn_count(d.pair.server), 0);
   /* the client: FIN (2), the ACK of the data (3), the ACK of the FIN (4) */
   CU_ASSERT_EQUAL(d.tup.n, 5);
   tap_expect(&d.tup, 2, TCP_FIN | TCP_ACK, ciss + 1, siss + 1, 0, 100 * SIM_MS);
@@ -2945,7 +2856,7 @@ claim_c18_passive_closer_acks_the_fin_and_sends_its_own_later(void)
   SimTime times[TCP_NSTATES];
   tcp_state_times(c, times);
   CU_ASSERT_EQUAL(times[TCP_FIN_WAIT_2], 1 * SIM_S);
-  const NetTcpCounts *n = &d.net->tcp;
+  const NetTcpCounts *n = &d.pair.net->tcp;
   CU_ASSERT_EQUAL(n->rtx_fin, 0);
   CU_ASSERT_EQUAL(n->probes, 0);
   CU_ASSERT_EQUAL(tcp_conn_stats(c)->retransmits, 0);
@@ -2977,9 +2888,9 @@ claim_c19_three_way_close_makes_the_client_resend_its_fin(void)
     CU_ASSERT_EQUAL(tcp_state(d.srv.conn), TCP_CLOSE_WAIT);
     side_close(&d.srv);
     duo_run(&d, 1200 * SIM_MS);
-    CU_ASSERT_EQUAL_FATAL(host_conn_count(d.client), 1);   /* c not freed */
+    CU_ASSERT_EQUAL_FATAL(host_conn_count(d.pair.client), 1);   /* c not freed */
     CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
-    const NetTcpCounts *n = &d.net->tcp;
+    const NetTcpCounts *n = &d.pair.net->tcp;
     tap_expect(&d.tup, 2, TCP_FIN | TCP_ACK, ciss + 1, siss + 1, 0, 100 * SIM_MS);
     if (cl == 3) {
       CU_ASSERT_EQUAL(d.tup.n, 7);
