@@ -3,7 +3,8 @@
  *
  * The connection and route tables are on the path of every segment, and a server of a
  * large star holds hundreds of thousands of entries in each, so they are flat open
- * addressing tables (linear probing, power-of-two capacity, at most half full,
+ * addressing tables (linear probing, power-of-two capacity, at most 3/4 full for
+ * connections (a client holds a dozen in TIME-WAIT) and half full for routes,
  * backward-shift deletion): one slot read per lookup, where a GHashTable reads a hash
  * array, a key array and the value, each a cache miss at that size. */
 #include "host.h"
@@ -268,10 +269,21 @@ host__conn_insert(Host *h, TcpConn *c)
   const TcpTuple *t = (const TcpTuple *)c;
   uint32_t hash = tuple_hash(t);
   g_assert(conn_find(h, t, hash) == NULL);
-  if (h->conns == NULL || (h->nconns + 1) * 2 > h->conns_mask + 1)
+  if (h->conns == NULL || (h->nconns + 1) * 4 > (h->conns_mask + 1) * 3)
     conns_grow(h);
   conn_place(h, hash, c);
   h->nconns++;
+}
+
+void
+host__conn_replace(Host *h, TcpConn *old, TcpConn *new_c)
+{
+  uint32_t i = tuple_hash((const TcpTuple *)old) & h->conns_mask;
+  while (h->conns[i].c != old) {
+    g_assert(h->conns[i].c != NULL);
+    i = (i + 1) & h->conns_mask;
+  }
+  h->conns[i].c = new_c;
 }
 
 void

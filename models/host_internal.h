@@ -13,6 +13,8 @@ typedef struct {
 TcpConn *host__conn_lookup(const Host *h, const TcpTuple *t);
 void host__conn_insert(Host *h, TcpConn *c);
 void host__conn_remove(Host *h, TcpConn *c);
+/* @new takes @old's place in the table (same tuple: a connection that moved). */
+void host__conn_replace(Host *h, TcpConn *old, TcpConn *new_c);
 TcpConn *host__listener(const Host *h, uint16_t port);
 void host__listener_insert(Host *h, uint16_t port, TcpConn *c);
 void host__listener_remove(Host *h, uint16_t port);

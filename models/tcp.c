@@ -36,40 +36,54 @@ enum {
   O_SYN_UNACKED = 1 << 2,   /* handshake=2: ESTABLISHED with our SYN not yet acknowledged */
   O_FIN_ACK_HELD = 1 << 3,  /* close=3: the ACK of the peer's FIN waits for our FIN */
   O_SYN_DATA_HELD = 1 << 4, /* syn_data=buffer: rcv_avail holds a SYN's data, unacknowledged */
+  O_TW_ARM = 1 << 5,        /* TIME-WAIT entered: its timer is armed on the way out of the
+                             * entry point, once the record is compact if it can be */
+  O_COMPACT = 1 << 6,       /* only the head of TcpConn exists (TCP_COMPACT_SIZE) */
 };
 
 struct TcpConn {
+  /* ---- a compact TIME-WAIT record keeps only these (TCP_COMPACT_SIZE bytes) ---- */
   TcpTuple t;               /* key of the host's table: must stay first */
-  Host *host;
   uint8_t state;            /* TcpState */
   uint8_t retries;          /* consecutive retransmissions of the oldest unacked item */
   uint8_t backoff;          /* RTO doublings in force */
   uint8_t err;              /* TcpErr that closed the connection */
+  Host *host;
   uint16_t flags;           /* F_* */
   uint8_t busy;             /* nesting of entry points, to free only at the outermost */
-  uint8_t oflags;           /* O_*: oracle marks and the variants' state */
+  uint8_t oflags;           /* O_*: oracle marks, the variants' state, compaction */
+  uint32_t snd_nxt, rcv_nxt;
+  uint64_t incarnation;
+  SimTime state_since;
+  TcpConn *parent;          /* listener of a child until it is accepted */
+  SimTimer timer;
+  /* ---- the rest ---- */
   uint32_t iss, irs;
-  uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
+  uint32_t snd_una, snd_wnd, snd_wl1, snd_wl2;
   uint32_t snd_queued;      /* bytes written and not yet acknowledged */
-  uint32_t rcv_nxt, rcv_avail;
+  uint32_t rcv_avail;
   uint32_t peer_mss;
   uint32_t rtt_seq;         /* the measurement ends when this is acknowledged */
   SimTime rtt_start;
   SimTime srtt, rttvar;     /* 0 until the first sample */
   SimTime rto;              /* without backoff */
   SimTime rto_since;        /* when the RTO countdown (re)started (RFC 6298 5.1, 5.3) */
-  SimTime state_since;
-  SimTimer timer;
   const TcpCallbacks *cb;
   void *app;
-  uint64_t incarnation;
   uint64_t peer_incarnation;  /* oracle: the connection whose SYN (or SYN,ACK) we took */
-  TcpConn *parent;          /* listener of a child until it is accepted */
   TcpConn *next;            /* accept queue link */
   struct TcpExt *x;         /* listeners, and connections with a user timeout */
   TcpConnStats stats;
   SimTime state_time[TCP_NSTATES];
 };
+
+/* A connection in TIME-WAIT that its app has let go needs no more than the head of
+ * TcpConn, as Linux's timewait sockets: it only re-acknowledges a FIN, answers what
+ * else comes, and expires. It moves into a record of that size (O_COMPACT); the code
+ * that can run on it (segment arrival in TIME-WAIT, emit, the timer, closing and
+ * freeing) touches nothing past it, which ASan checks in the tests. */
+#define TCP_COMPACT_SIZE offsetof(struct TcpConn, iss)
+G_STATIC_ASSERT(offsetof(struct TcpConn, timer) + sizeof(SimTimer) <= TCP_COMPACT_SIZE);
 
 /* What few connections need, kept out of the others (a TIME-WAIT connection pays for
  * every byte of TcpConn): a listener's queues, a connect or user timeout. */
@@ -180,6 +194,7 @@ tcp_config_preset(TcpConfig *cfg, TcpPreset preset)
     .ack_unsent_drop = TRUE,
     .syn_data = TCP_SYN_DATA_DROP,
     .rst_in_time_wait = TRUE,
+    .tw_compact = TRUE,
   };
   if (preset == TCP_PRESET_RFC) {
     cfg->rto_min = 1 * SIM_S;            /* RFC 6298 (2.4) */
@@ -293,7 +308,8 @@ conn_free(TcpConn *c)
 {
   conn_net(c)->tcp.state_time[c->state] += conn_now(c) - c->state_since;
   sim_timer_stop(conn_net(c)->sched, &c->timer);
-  g_free(c->x);
+  if (!(c->oflags & O_COMPACT))
+    g_free(c->x);
   if (c->flags & F_IN_TABLE)
     host__conn_remove(c->host, c);
   conn_net(c)->tcp.live_conns--;
@@ -308,7 +324,8 @@ tcp_set_state(TcpConn *c, TcpState to, const char *why)
   g_assert(tcp_transition_legal(from, to));
   Net *net = conn_net(c);
   SimTime now = net_now(net);
-  c->state_time[from] += now - c->state_since;
+  if (!(c->oflags & O_COMPACT))
+    c->state_time[from] += now - c->state_since;
   net->tcp.state_time[from] += now - c->state_since;
   c->state_since = now;
   c->state = (uint8_t)to;
@@ -378,7 +395,8 @@ emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
   }
   s->incarnation = c->incarnation;
   s->birth = net_now(net);
-  c->stats.segs_sent++;
+  if (!(c->oflags & O_COMPACT))
+    c->stats.segs_sent++;
   SIM_TRACE(net->log, s->birth, host_addr(c->host), TCP_TRACE_SEND, (int64_t)c->incarnation,
             flags | ((int64_t)len << 8), seq, s->ack);
   host_send(c->host, s);
@@ -731,7 +749,7 @@ count_closed(TcpConn *c, TcpState from, TcpErr err)
     }
     return;
   }
-  if ((c->oflags & O_COMMITTED) && !(c->oflags & O_CONFIRMED)) {
+  if ((c->oflags & O_COMMITTED) && !(c->oflags & O_CONFIRMED) && !(c->oflags & O_COMPACT)) {
     /* C6: resources a server committed to a connection no client wanted */
     SimTime held = 0;
     for (int s = TCP_ESTABLISHED; s < TCP_NSTATES; s++)
@@ -773,12 +791,57 @@ enter(TcpConn *c)
   c->busy++;
 }
 
+/* A connection in TIME-WAIT its app has let go can shrink, unless it is a wasted one
+ * whose waste is counted from its per-state times when it closes, or a listener's. */
+static gboolean
+compactable(const TcpConn *c)
+{
+  if (!conn_cfg(c)->tw_compact || c->parent != NULL || (c->flags & F_LISTENER))
+    return FALSE;
+  return !((c->flags & F_PASSIVE) && (c->oflags & O_COMMITTED) && !(c->oflags & O_CONFIRMED));
+}
+
+/* Moves @c into a compact record (see TCP_COMPACT_SIZE) and frees the full one; the
+ * host's table and the timer follow. Only at the outermost leave(): no caller holds @c. */
+static TcpConn *
+compact(TcpConn *c)
+{
+  SimSched *sched = conn_net(c)->sched;
+  /* built through the bytes of the head only: the record is smaller than TcpConn */
+  char *bytes = g_malloc(TCP_COMPACT_SIZE);
+  TcpConn *n = (TcpConn *)(void *)bytes;
+  SimTimer *timer = (SimTimer *)(void *)(bytes + offsetof(TcpConn, timer));
+  c->oflags |= O_COMPACT;
+  memcpy(bytes, c, TCP_COMPACT_SIZE);
+  sim_timer_init(timer, on_timer, n);
+  if (sim_timer_armed(&c->timer)) {
+    sim_timer_set(sched, timer, c->timer.deadline);
+    sim_timer_stop(sched, &c->timer);
+  }
+  if (c->flags & F_IN_TABLE)
+    host__conn_replace(c->host, c, n);
+  g_free(c->x);
+  g_free(c);
+  return n;
+}
+
 /* Leaves an entry point; frees @c if it is done and nobody holds it. */
 static void
 leave(TcpConn *c)
 {
-  if (--c->busy == 0 && c->state == TCP_CLOSED && (c->flags & F_APP_RELEASED))
+  if (--c->busy != 0)
+    return;
+  if (c->state == TCP_CLOSED && (c->flags & F_APP_RELEASED)) {
     conn_free(c);
+    return;
+  }
+  if (c->state == TCP_TIME_WAIT && (c->flags & F_APP_RELEASED) && !(c->oflags & O_COMPACT) &&
+      compactable(c))
+    c = compact(c);
+  if (c->oflags & O_TW_ARM) {
+    c->oflags &= ~O_TW_ARM;
+    sim_timer_set(conn_net(c)->sched, &c->timer, c->state_since + conn_cfg(c)->time_wait);
+  }
 }
 
 static void
@@ -786,7 +849,8 @@ enter_time_wait(TcpConn *c, const char *why)
 {
   tcp_set_state(c, TCP_TIME_WAIT, why);
   c->flags &= ~F_TIMING;
-  arm_timer(c, conn_cfg(c)->time_wait);
+  stop_timer(c);
+  c->oflags |= O_TW_ARM;        /* armed by leave(), after compaction */
 }
 
 /* ---- the timer's work ---------------------------------------------------------------- */
@@ -1396,10 +1460,13 @@ tcp_on_segment(TcpConn *c, Segment *seg)
   Net *net = conn_net(c);
   Host *h = c->host;
   enter(c);
-  c->stats.segs_rcvd++;
-  if (seg->incarnation != 0 && seg->incarnation == c->peer_incarnation &&
-      (seg->flags & TCP_ACK) && tcp_seq_gt(seg->ack, c->iss) && tcp_seq_leq(seg->ack, c->snd_nxt))
-    c->oflags |= O_CONFIRMED;         /* C6: the client that sent the SYN got our SYN */
+  if (!(c->oflags & O_COMPACT)) {
+    c->stats.segs_rcvd++;
+    if (seg->incarnation != 0 && seg->incarnation == c->peer_incarnation &&
+        (seg->flags & TCP_ACK) && tcp_seq_gt(seg->ack, c->iss) &&
+        tcp_seq_leq(seg->ack, c->snd_nxt))
+      c->oflags |= O_CONFIRMED;       /* C6: the client that sent the SYN got our SYN */
+  }
   SIM_TRACE(net->log, net_now(net), host_addr(h), TCP_TRACE_RECV, (int64_t)c->incarnation,
             seg->flags | ((int64_t)seg->len << 8), seg->seq, seg->ack);
   gboolean to_listener = FALSE;

@@ -110,6 +110,11 @@ struct TcpConfig {
   TcpSynData syn_data;        /* data on a SYN (C8) */
   gboolean rst_in_time_wait;  /* a RST ends TIME-WAIT (RFC 9293, Linux's default);
                                * FALSE: ignored, as RFC 1337 advises */
+  /* Implementation, not protocol: */
+  gboolean tw_compact;        /* a connection in TIME-WAIT whose app has let go moves into
+                               * a record of about 100 bytes, as Linux's timewait sockets
+                               * (tests that still look at a connection they closed turn
+                               * this off) */
 };
 
 void tcp_config_preset(TcpConfig *cfg, TcpPreset preset);

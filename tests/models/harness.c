@@ -52,6 +52,7 @@ harness_init(Harness *h, void (*tweak)(TcpConfig *cfg))
   h->net = net_new(h->sched, NULL, &id);
   tcp_config_preset(&h->cfg, TCP_PRESET_LINUX);
   h->cfg.isn = TCP_ISN_ZERO;
+  h->cfg.tw_compact = FALSE;   /* tests look at connections they closed */
   if (tweak)
     tweak(&h->cfg);
   CU_ASSERT_TRUE_FATAL(tcp_config_validate(&h->cfg, NULL));

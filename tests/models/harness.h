@@ -42,7 +42,8 @@ typedef struct {
 } Harness;
 
 /* A host with the Linux preset, ISN policy zero (so sequence numbers read as in a
- * textbook) unless @tweak changes the config. */
+ * textbook) and full TIME-WAIT records (tw_compact off: tests look at connections they
+ * have closed) unless @tweak changes the config. */
 void harness_init(Harness *h, void (*tweak)(TcpConfig *cfg));
 /* Tears everything down and asserts nothing is left: no captured segment unexpected,
  * no live segment, no pending event once the host is gone. */

@@ -5,6 +5,7 @@ void
 pair_config(TcpConfig *cfg, gboolean isn_zero, void (*tweak)(TcpConfig *cfg))
 {
   tcp_config_preset(cfg, TCP_PRESET_LINUX);
+  cfg->tw_compact = FALSE;     /* tests look at connections they closed */
   if (isn_zero)
     cfg->isn = TCP_ISN_ZERO;
   if (tweak)

@@ -1188,6 +1188,145 @@ tw_reuse_takes_over_a_time_wait_port_after_the_delay(void)
 }
 
 
+/* ---- compact TIME-WAIT records ------------------------------------------------------ */
+
+static void
+tw_compact_on(TcpConfig *cfg)
+{
+  cfg->tw_compact = TRUE;
+}
+
+static void
+tw_compact_one_port_reuse(TcpConfig *cfg)
+{
+  cfg->tw_compact = TRUE;
+  cfg->port_lo = cfg->port_hi = 32768;
+  cfg->tw_reuse = TRUE;
+}
+
+/* A connection in TIME-WAIT that its app has let go moves into a compact record and
+ * behaves as before: it re-ACKs a retransmitted FIN and restarts, expires on time, and
+ * its time is counted. (The test never touches the connection after tcp_close.) */
+static void
+compact_time_wait_reacks_restarts_and_expires(void)
+{
+  Harness h;
+  harness_init(&h, tw_compact_on);
+  TcpConn *c = open_active(&h, 0);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 1);
+  harness_inject(&h, 30 * SIM_S, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 30 * SIM_S);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0), 30 * SIM_S);
+  /* an in-window ACK is taken silently; a segment outside the window gets an ACK */
+  harness_inject(&h, 31 * SIM_S, SPORT, 32768, TCP_ACK, PEER_ISN + 2, 2, 0);
+  harness_run_until(&h, 31 * SIM_S);
+  harness_expect_nothing(&h);
+  harness_inject(&h, 32 * SIM_S, SPORT, 32768, TCP_ACK, PEER_ISN + 100000, 2, 10);
+  harness_run_until(&h, 32 * SIM_S);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  harness_run_until(&h, 90 * SIM_S - 1);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
+  harness_run_until(&h, 90 * SIM_S);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);
+  CU_ASSERT_EQUAL(h.net->tcp.transitions[TCP_TIME_WAIT][TCP_CLOSED], 1);
+  CU_ASSERT_EQUAL(h.net->tcp.state_time[TCP_TIME_WAIT], 90 * SIM_S - 20 * SIM_MS);
+  harness_finish(&h);
+}
+
+/* An exact RST ends a compact TIME-WAIT at once (rst_in_time_wait). */
+static void
+compact_time_wait_ends_on_rst(void)
+{
+  Harness h;
+  harness_init(&h, tw_compact_on);
+  TcpConn *c = open_active(&h, 0);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  harness_inject(&h, 1 * SIM_S, SPORT, 32768, TCP_RST, PEER_ISN + 2, 0, 0);
+  harness_run_until(&h, 1 * SIM_S);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 0);
+  CU_ASSERT_EQUAL(h.net->tcp.state_time[TCP_TIME_WAIT], 1 * SIM_S - 20 * SIM_MS);
+  harness_expect_nothing(&h);
+  harness_finish(&h);
+}
+
+/* The passive opener closes first and waits in a compact TIME-WAIT; a new SYN above
+ * RCV.NXT ends it and the listener answers it: a new incarnation on the 4-tuple. */
+static void
+compact_time_wait_hands_a_new_syn_to_the_listener(void)
+{
+  Harness h;
+  harness_init(&h, tw_compact_on);
+  TcpConn *l;
+  TcpConn *c = open_passive(&h, &l, 0);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, LPORT, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
+  harness_inject(&h, 5 * SIM_S, SPORT, LPORT, TCP_SYN, PEER_ISN + 100000, 0, 0);
+  harness_run_until(&h, 5 * SIM_S);
+  CU_ASSERT_EQUAL(harness_expect(&h, TCP_SYN | TCP_ACK, 0, PEER_ISN + 100001, 0), 5 * SIM_S);
+  CU_ASSERT_EQUAL(h.net->tcp.transitions[TCP_TIME_WAIT][TCP_CLOSED], 1);
+  CU_ASSERT_EQUAL(host_conn_count(h.host), 1);       /* the new embryo */
+  tcp_close(l);
+  harness_finish(&h);
+}
+
+/* tw_reuse takes the only port from a compact TIME-WAIT record: the new incarnation's
+ * ISS starts above the old SND.NXT (2 with ISN zero: SYN and FIN) + 65537. */
+static void
+compact_time_wait_port_taken_over_by_tw_reuse(void)
+{
+  Harness h;
+  harness_init(&h, tw_compact_one_port_reuse);
+  TcpConn *c = open_active(&h, 0);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  harness_run_until(&h, 2 * SIM_S);
+  TcpErr err;
+  TcpConn *n = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, &err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+  CU_ASSERT_EQUAL(tcp_local_port(n), 32768);
+  CU_ASSERT_EQUAL(tcp_iss(n), 2 + 65535 + 2);
+  harness_expect(&h, TCP_SYN, 2 + 65535 + 2, 0, 0);
+  CU_ASSERT_EQUAL(host_stats(h.host)->tw_reused, 1);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 1);
+  tcp_abort(n);
+  harness_finish(&h);
+}
+
+/* Host teardown frees compact records like any connection. */
+static void
+compact_time_wait_freed_with_the_host(void)
+{
+  Harness h;
+  harness_init(&h, tw_compact_on);
+  TcpConn *c = open_active(&h, 0);
+  tcp_close(c);
+  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  CU_ASSERT_EQUAL(h.net->tcp.live_conns, 1);
+  harness_finish(&h);      /* frees the host with the record in it; checks nothing is left */
+}
+
 /* ---- many connections over impaired links ------------------------------------------ */
 
 /* One request/response exchange per connection: the client writes REQ bytes and shuts
@@ -2833,6 +2972,14 @@ test_tcp_register(void)
       client_time_wait_exhausts_ports_then_frees_them },
     { "tw_reuse_takes_over_a_time_wait_port_after_the_delay",
       tw_reuse_takes_over_a_time_wait_port_after_the_delay },
+    { "compact_time_wait_reacks_restarts_and_expires",
+      compact_time_wait_reacks_restarts_and_expires },
+    { "compact_time_wait_ends_on_rst", compact_time_wait_ends_on_rst },
+    { "compact_time_wait_hands_a_new_syn_to_the_listener",
+      compact_time_wait_hands_a_new_syn_to_the_listener },
+    { "compact_time_wait_port_taken_over_by_tw_reuse",
+      compact_time_wait_port_taken_over_by_tw_reuse },
+    { "compact_time_wait_freed_with_the_host", compact_time_wait_freed_with_the_host },
     { "exchanges_complete_despite_loss_duplication_and_reordering",
       exchanges_complete_despite_loss_duplication_and_reordering },
     { "exchanges_under_heavy_loss_fail_cleanly", exchanges_under_heavy_loss_fail_cleanly },

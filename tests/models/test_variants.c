@@ -191,6 +191,7 @@ static void
 rfc_preset(TcpConfig *cfg)
 {
   tcp_config_preset(cfg, TCP_PRESET_RFC);
+  cfg->tw_compact = FALSE;     /* as the fixtures: these tests look at closed connections */
 }
 
 static void
