@@ -1204,6 +1204,19 @@ tw_compact_one_port_reuse(TcpConfig *cfg)
   cfg->tw_reuse = TRUE;
 }
 
+/* An active open at 0, closed by the app at once and by the peer at 20 ms: the
+ * connection is in TIME-WAIT from 20 ms on, let go by its app (compact when allowed). */
+static void
+close_into_time_wait(Harness *h)
+{
+  TcpConn *c = open_active(h, 0);
+  tcp_close(c);
+  harness_expect(h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_inject(h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
+  harness_run_until(h, 20 * SIM_MS);
+  harness_expect(h, TCP_ACK, 2, PEER_ISN + 2, 0);
+}
+
 /* A connection in TIME-WAIT that its app has let go moves into a compact record and
  * behaves as before: it re-ACKs a retransmitted FIN and restarts, expires on time, and
  * its time is counted. (The test never touches the connection after tcp_close.) */
@@ -1212,12 +1225,7 @@ compact_time_wait_reacks_restarts_and_expires(void)
 {
   Harness h;
   harness_init(&h, tw_compact_on);
-  TcpConn *c = open_active(&h, 0);
-  tcp_close(c);
-  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
-  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
-  harness_run_until(&h, 20 * SIM_MS);
-  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  close_into_time_wait(&h);
   CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
   CU_ASSERT_EQUAL(h.net->tcp.live_conns, 1);
   harness_inject(&h, 30 * SIM_S, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
@@ -1246,12 +1254,7 @@ compact_time_wait_ends_on_rst(void)
 {
   Harness h;
   harness_init(&h, tw_compact_on);
-  TcpConn *c = open_active(&h, 0);
-  tcp_close(c);
-  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
-  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
-  harness_run_until(&h, 20 * SIM_MS);
-  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  close_into_time_wait(&h);
   harness_inject(&h, 1 * SIM_S, SPORT, 32768, TCP_RST, PEER_ISN + 2, 0, 0);
   harness_run_until(&h, 1 * SIM_S);
   CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
@@ -1292,12 +1295,7 @@ compact_time_wait_port_taken_over_by_tw_reuse(void)
 {
   Harness h;
   harness_init(&h, tw_compact_one_port_reuse);
-  TcpConn *c = open_active(&h, 0);
-  tcp_close(c);
-  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
-  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
-  harness_run_until(&h, 20 * SIM_MS);
-  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  close_into_time_wait(&h);
   harness_run_until(&h, 2 * SIM_S);
   TcpErr err;
   TcpConn *n = tcp_connect(h.host, HARNESS_PEER_ADDR, SPORT, 0, &h.cb, &h.app, &err);
@@ -1317,12 +1315,7 @@ compact_time_wait_freed_with_the_host(void)
 {
   Harness h;
   harness_init(&h, tw_compact_on);
-  TcpConn *c = open_active(&h, 0);
-  tcp_close(c);
-  harness_expect(&h, TCP_FIN | TCP_ACK, 1, PEER_ISN + 1, 0);
-  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 1, 2, 0);
-  harness_run_until(&h, 20 * SIM_MS);
-  harness_expect(&h, TCP_ACK, 2, PEER_ISN + 2, 0);
+  close_into_time_wait(&h);
   CU_ASSERT_EQUAL(h.net->tcp.live_conns, 1);
   harness_finish(&h);      /* frees the host with the record in it; checks nothing is left */
 }
