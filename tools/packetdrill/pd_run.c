@@ -1050,7 +1050,7 @@ check_understood(Runner *r)
 /* ---- the script --------------------------------------------------------------------- */
 
 static gboolean
-run_call(Runner *r, guint i, SimTime start, SimTime end)
+run_call(Runner *r, guint i, SimTime end)
 {
   const PdEvent *ev = &r->script->events[i];
   if (r->pending.active) {
@@ -1084,7 +1084,6 @@ run_call(Runner *r, guint i, SimTime start, SimTime end)
   g_autofree char *why = judge_call(r, ev, &o, sim_sched_now(r->sched), end);
   if (why)
     return fail(r, i, "%s", why);
-  (void)start;
   return TRUE;
 }
 
@@ -1112,7 +1111,7 @@ run_events(Runner *r)
       break;
     case PD_EVENT_SYSCALL:
       advance_to(r, start);
-      ok = run_call(r, i, start, end);
+      ok = run_call(r, i, end);
       break;
     case PD_EVENT_COMMAND:
     default:
