@@ -15,9 +15,12 @@ typedef struct {
  * has had to wait on a link with a queue limit. A topology may build a million links,
  * so the in-flight count is not stored: it follows from the counters (link_in_flight). */
 struct Link {
-  Net *net;
+  /* what a delivery reads, in the first cache line (a star's server has a link to each
+   * of its clients: these lines are rarely in cache when a segment arrives) */
   const LinkParams *p;
   NetRx rx;
+  LinkStats stats;        /* delivered and bytes_delivered first */
+  Net *net;
   SimRng rng;
   SimTime busy_until;     /* when the transmitter finishes the last accepted segment */
   SimTime last_arrival;   /* latest in-order arrival scheduled (reorder FALSE) */
@@ -25,7 +28,6 @@ struct Link {
   uint32_t wait_head, wait_len, wait_cap;  /* wait_cap: 0 or a power of two */
   gboolean bad;           /* Gilbert-Elliott state: TRUE in the bad state */
   uint64_t wait_bytes;    /* wire bytes in the ring */
-  LinkStats stats;
 };
 /* keeps the size stated above honest */
 G_STATIC_ASSERT(sizeof(void *) != 8 || sizeof(struct Link) == 176);

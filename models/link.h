@@ -48,14 +48,14 @@ void link_params_init(LinkParams *p);
 gboolean link_params_validate(const LinkParams *p, GError **error);
 
 typedef struct {
-  uint64_t sent;          /* segments handed to link_send */
   uint64_t delivered;     /* segments handed to the receiver (duplicates included) */
+  uint64_t bytes_delivered; /* wire bytes delivered */
+  uint64_t sent;          /* segments handed to link_send */
   uint64_t lost;          /* dropped by the loss model */
   uint64_t duplicated;    /* extra copies made */
   uint64_t held;          /* segments held back */
   uint64_t queue_drops;   /* dropped because the queue was full */
   uint64_t expired;       /* dropped at arrival for being older than the MSL */
-  uint64_t bytes_delivered; /* wire bytes delivered */
 } LinkStats;
 
 typedef struct Link Link;
