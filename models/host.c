@@ -3,8 +3,8 @@
  *
  * The connection and route tables are on the path of every segment, and a server of a
  * large star holds hundreds of thousands of entries in each, so they are flat open
- * addressing tables (linear probing, power-of-two capacity, at most 3/4 full for
- * connections (a client holds a dozen in TIME-WAIT) and half full for routes,
+ * addressing tables (linear probing, power-of-two capacity, at most 3/4 full when
+ * small (a client's dozen connections in TIME-WAIT), half full when large,
  * backward-shift deletion): one slot read per lookup, where a GHashTable reads a hash
  * array, a key array and the value, each a cache miss at that size. */
 #include "host.h"
@@ -77,7 +77,17 @@ conn_find(const Host *h, const TcpTuple *t, uint32_t hash)
   }
 }
 
-static void conn_place(Host *h, uint32_t hash, TcpConn *c);
+static gboolean conn_place(Host *h, uint32_t hash, TcpConn *c);
+
+/* A small table (a client's dozen connections) may be 3/4 full; a large one (a server's)
+ * at most half, where a search for an absent tuple (every SYN) would otherwise probe a
+ * long run of slots. */
+static inline gboolean
+conns_full(const Host *h)
+{
+  uint32_t cap = h->conns_mask + 1;
+  return cap <= 64 ? (h->nconns + 1) * 4 > cap * 3 : (h->nconns + 1) * 2 > cap;
+}
 
 static void
 conns_grow(Host *h)
@@ -93,13 +103,18 @@ conns_grow(Host *h)
   g_free(old);
 }
 
-static void
+/* Puts @c in the first free slot of its probe run; FALSE if its tuple is already in the
+ * run (a caller's bug, checked on the way at no extra cost). */
+static gboolean
 conn_place(Host *h, uint32_t hash, TcpConn *c)
 {
   uint32_t i = hash & h->conns_mask;
-  while (h->conns[i].c != NULL)
-    i = (i + 1) & h->conns_mask;
+  for (; h->conns[i].c != NULL; i = (i + 1) & h->conns_mask)
+    if (h->conns[i].hash == hash &&
+        tuple_equal((const TcpTuple *)h->conns[i].c, (const TcpTuple *)c))
+      return FALSE;
   h->conns[i] = (ConnSlot){ hash, c };
+  return TRUE;
 }
 
 /* ---- the route table ------------------------------------------------------------ */
@@ -266,12 +281,12 @@ host__conn_lookup(const Host *h, const TcpTuple *t)
 void
 host__conn_insert(Host *h, TcpConn *c)
 {
-  const TcpTuple *t = (const TcpTuple *)c;
-  uint32_t hash = tuple_hash(t);
-  g_assert(conn_find(h, t, hash) == NULL);
-  if (h->conns == NULL || (h->nconns + 1) * 4 > (h->conns_mask + 1) * 3)
+  uint32_t hash = tuple_hash((const TcpTuple *)c);
+  if (h->conns == NULL || conns_full(h))
     conns_grow(h);
-  conn_place(h, hash, c);
+  gboolean fresh = conn_place(h, hash, c);
+  g_assert(fresh);                          /* one connection per 4-tuple */
+  (void)fresh;
   h->nconns++;
 }
 
