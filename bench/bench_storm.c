@@ -88,13 +88,14 @@ main(int argc, char **argv)
 {
   gint64 clients = 1000, conns = 10, seed = 1;
   double loss = 0.0;
-  g_autofree char *time_wait_text = NULL, *stagger_text = NULL;
+  g_autofree char *time_wait_text = NULL, *stagger_text = NULL, *delay_text = NULL;
   GOptionEntry entries[] = {
     { "clients", 0, 0, G_OPTION_ARG_INT64, &clients, "client hosts (default 1000)", "N" },
     { "conns", 0, 0, G_OPTION_ARG_INT64, &conns, "connections per client, one after another (default 10)", "K" },
     { "loss", 0, 0, G_OPTION_ARG_DOUBLE, &loss, "Bernoulli loss on every link, both ways (default 0)", "P" },
     { "time-wait", 0, 0, G_OPTION_ARG_STRING, &time_wait_text, "TIME-WAIT length (default 240s, ns-3's 2 x MSL)", "D" },
     { "stagger", 0, 0, G_OPTION_ARG_STRING, &stagger_text, "client i starts at i * D (default 1us)", "D" },
+    { "delay", 0, 0, G_OPTION_ARG_STRING, &delay_text, "one-way delay of every link (default 5ms)", "D" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "random seed (default 1)", "S" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -109,9 +110,10 @@ main(int argc, char **argv)
     fprintf(stderr, "bench_storm: unexpected argument '%s'\n", argv[1]);
     return 2;
   }
-  SimTime time_wait = 240 * SIM_S, stagger = 1 * SIM_US;
+  SimTime time_wait = 240 * SIM_S, stagger = 1 * SIM_US, delay = 5 * SIM_MS;
   if ((time_wait_text && !parse_duration("time-wait", time_wait_text, &time_wait)) ||
-      (stagger_text && !parse_duration("stagger", stagger_text, &stagger)))
+      (stagger_text && !parse_duration("stagger", stagger_text, &stagger)) ||
+      (delay_text && !parse_duration("delay", delay_text, &delay)))
     return 2;
   if (clients < 1 || clients > CLIENT_MAX || conns < 1 || conns > UINT32_MAX ||
       !(loss >= 0 && loss <= 1) || seed < 0 ||
@@ -136,7 +138,7 @@ main(int argc, char **argv)
   }
   LinkParams lp;
   link_params_init(&lp);
-  lp.delay = 5 * SIM_MS;
+  lp.delay = delay;
   lp.rate_bps = 10 * 1000 * 1000;
   lp.loss = loss;
 
