@@ -732,12 +732,16 @@ take_deferred(Runner *r)
 
 /* ---- time --------------------------------------------------------------------------- */
 
-/* Runs the simulation through @t, one event at a time. */
-static void
-advance_to(Runner *r, SimTime t)
+/* Runs the simulation through @t (SIM_TIME_NEVER: until nothing is left), one event at
+ * a time, stopping as soon as @done (NULL: never) says what is awaited has happened;
+ * returns whether it has. */
+static gboolean
+advance_until(Runner *r, SimTime t, gboolean (*done)(const Runner *r))
 {
   for (;;) {
     poll_pending(r);
+    if (done && done(r))
+      return TRUE;
     SimTime next = sim_sched_next_time(r->sched);
     if (next == SIM_TIME_NEVER || next > t)
       break;
@@ -746,6 +750,41 @@ advance_to(Runner *r, SimTime t)
   if (t != SIM_TIME_NEVER && t > sim_sched_now(r->sched))
     sim_sched_run(r->sched, t);
   poll_pending(r);
+  return done == NULL || done(r);
+}
+
+static void
+advance_to(Runner *r, SimTime t)
+{
+  advance_until(r, t, NULL);
+}
+
+static gboolean
+segment_sent(const Runner *r)
+{
+  return r->out.length > 0;
+}
+
+static gboolean
+call_returned(const Runner *r)
+{
+  return !r->pending.active;
+}
+
+/* Lets the blocking call in progress, if any, return; it fails when it has not by the
+ * end of its window. */
+static gboolean
+await_pending(Runner *r)
+{
+  if (!r->pending.active)
+    return TRUE;
+  SimTime by = r->pending.end + r->tolerance;
+  if (advance_until(r, by, call_returned))
+    return TRUE;
+  char a[32];
+  r->pending.active = FALSE;
+  return fail(r, r->pending.event, "%s(): blocking call did not return by %s sec",
+              r->script->events[r->pending.event].call.name, secs(by, a));
 }
 
 static void
@@ -806,17 +845,8 @@ expect_outbound(Runner *r, guint i, SimTime start, SimTime end, SimTime *came)
   gboolean any = ev->time.kind == PD_TIME_ANY;
   SimTime lo = any ? 0 : start - r->tolerance;
   SimTime hi = any ? SIM_TIME_NEVER : end + r->tolerance;
-  while (g_queue_is_empty(&r->out)) {
-    poll_pending(r);
-    SimTime next = sim_sched_next_time(r->sched);
-    if (next == SIM_TIME_NEVER || next > hi) {
-      advance_to(r, hi);
-      if (!g_queue_is_empty(&r->out))
-        break;
-      return fail(r, i, "error handling packet: Timed out waiting for packet");
-    }
-    sim_sched_step(r->sched);
-  }
+  if (!advance_until(r, hi, segment_sent))
+    return fail(r, i, "error handling packet: Timed out waiting for packet");
   Captured *c = g_queue_pop_head(&r->out);
   Segment *s = c->seg;
   SimTime at = c->at;
@@ -1053,26 +1083,8 @@ static gboolean
 run_call(Runner *r, guint i, SimTime end)
 {
   const PdEvent *ev = &r->script->events[i];
-  if (r->pending.active) {
-    /* as packetdrill, a call waits for the blocking one before it to return */
-    const PdEvent *pe = &r->script->events[r->pending.event];
-    while (r->pending.active) {
-      SimTime next = sim_sched_next_time(r->sched);
-      if (next == SIM_TIME_NEVER || next > r->pending.end + r->tolerance) {
-        advance_to(r, r->pending.end + r->tolerance);
-        if (r->pending.active) {
-          char a[32];
-          r->pending.active = FALSE;
-          return fail(r, r->pending.event, "%s(): blocking call did not return by %s sec",
-                      pe->call.name, secs(r->pending.end + r->tolerance, a));
-        }
-        break;
-      }
-      sim_sched_step(r->sched);
-      poll_pending(r);
-    }
-  }
-  if (!take_deferred(r))
+  /* as packetdrill, a call waits for the blocking one before it to return */
+  if (!await_pending(r) || !take_deferred(r))
     return FALSE;
   CallOut o;
   if (!start_call(r, ev, &o))
@@ -1123,15 +1135,7 @@ run_events(Runner *r)
       return FALSE;
     r->prev_time = start;
   }
-  if (r->pending.active) {
-    const PdEvent *pe = &r->script->events[r->pending.event];
-    char a[32];
-    advance_to(r, r->pending.end + r->tolerance);
-    if (r->pending.active)
-      return fail(r, r->pending.event, "%s(): blocking call did not return by %s sec",
-                  pe->call.name, secs(r->pending.end + r->tolerance, a));
-  }
-  return take_deferred(r);
+  return await_pending(r) && take_deferred(r);
 }
 
 gboolean
