@@ -983,6 +983,19 @@ tcp_reply_rst_closed(Host *h, const Segment *seg)
 
 static void child_established(TcpConn *c);
 
+/* What the peer's SYN tells: its ISN (RCV.NXT is the byte after it: data on a SYN is
+ * the listener's syn_data business), its MSS, and whether window scaling is agreed
+ * (RFC 7323 §2.2: ours goes on our SYN, or on the SYN,ACK answering one that had it). */
+static void
+take_peer_syn(TcpConn *c, const Segment *seg)
+{
+  c->irs = seg->seq;
+  c->rcv_nxt = seg->seq + 1;
+  c->peer_mss = seg->mss;
+  if (conn_cfg(c)->window_scaling && seg_wscale(seg) >= 0)
+    c->flags |= F_WSCALE;
+}
+
 /* §3.10.7.2 LISTEN */
 static void
 on_seg_listen(TcpConn *l, Segment *seg)
@@ -1019,11 +1032,7 @@ on_seg_listen(TcpConn *l, Segment *seg)
   c->flags |= F_IN_TABLE;
   const TcpConfig *cfg = conn_cfg(c);
   c->peer_incarnation = seg->incarnation;
-  c->irs = seg->seq;
-  c->rcv_nxt = seg->seq + 1;
-  c->peer_mss = seg->mss;
-  if (cfg->window_scaling && seg_wscale(seg) >= 0)
-    c->flags |= F_WSCALE;
+  take_peer_syn(c, seg);
   c->snd_wnd = seg->wnd;
   c->snd_wl1 = seg->seq;
   c->iss = choose_iss(c);
@@ -1128,11 +1137,7 @@ on_seg_syn_sent(TcpConn *c, Segment *seg)
   /* fourth: SYN */
   if (!(seg->flags & TCP_SYN))
     return;
-  c->irs = seg->seq;
-  c->rcv_nxt = seg->seq + 1;
-  c->peer_mss = seg->mss;
-  if (conn_cfg(c)->window_scaling && seg_wscale(seg) >= 0)
-    c->flags |= F_WSCALE;                     /* ours went on the SYN (RFC 7323 §2.2) */
+  take_peer_syn(c, seg);
   if (!ack && tcp_seq_gt(c->snd_una, c->iss)) {
     /* C7: the server's SYN, after its ACK of ours: the fourth segment acknowledges it */
     handshake_done(c, "rcv SYN after ACK (four-way handshake)");
