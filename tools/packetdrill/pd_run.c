@@ -355,12 +355,6 @@ typedef struct {
   gboolean blocked;    /* the call waits (blocking socket) */
 } CallOut;
 
-static const char *
-errno_of(TcpErr e)
-{
-  return tcp_err_name(e);
-}
-
 static Sock *
 sock_of(Runner *r, int64_t fd)
 {
@@ -459,7 +453,7 @@ retry_call(Runner *r, const PdEvent *ev, Sock *s, CallOut *o)
     if (st == TCP_SYN_SENT || st == TCP_SYN_RECEIVED) {
       o->blocked = TRUE;
     } else if (st == TCP_CLOSED && tcp_error(s->conn) != TCP_OK) {
-      o->ret = -1, o->err = errno_of(tcp_error(s->conn));
+      o->ret = -1, o->err = tcp_err_name(tcp_error(s->conn));
     } else {
       o->ret = 0;
     }
@@ -470,7 +464,7 @@ retry_call(Runner *r, const PdEvent *ev, Sock *s, CallOut *o)
       o->blocked = TRUE;
     } else {
       o->ret = n;
-      o->err = n < 0 ? errno_of(e) : NULL;
+      o->err = n < 0 ? tcp_err_name(e) : NULL;
     }
   }
 }
@@ -554,7 +548,7 @@ start_call(Runner *r, const PdEvent *ev, CallOut *o)
     uint16_t port = s->port ? s->port : LOCAL_PORT;
     s->conn = tcp_listen(r->host, port, backlog, NULL, NULL, &e);
     if (s->conn == NULL) {
-      o->ret = -1, o->err = errno_of(e);
+      o->ret = -1, o->err = tcp_err_name(e);
       return TRUE;
     }
     s->kind = SOCK_LISTENER;
@@ -574,7 +568,7 @@ start_call(Runner *r, const PdEvent *ev, CallOut *o)
     }
     s->conn = tcp_connect(r->host, PEER_ADDR, LOCAL_PORT, s->port, NULL, NULL, &e);
     if (s->conn == NULL) {
-      o->ret = -1, o->err = errno_of(e);
+      o->ret = -1, o->err = tcp_err_name(e);
       return TRUE;
     }
     s->kind = SOCK_CONN;
@@ -605,7 +599,7 @@ start_call(Runner *r, const PdEvent *ev, CallOut *o)
     }
     int64_t n = tcp_write(s->conn, (uint32_t)call->args[2].value, &e);
     o->ret = n;
-    o->err = n < 0 ? errno_of(e) : NULL;
+    o->err = n < 0 ? tcp_err_name(e) : NULL;
   } else if (strcmp(name, "read") == 0 || strcmp(name, "recv") == 0) {
     if (!want_args(r, ev, 3, 4))
       return FALSE;
