@@ -137,12 +137,17 @@ sim_schema_lookup(const SimSchema *schema, const char *section, const char *key)
   if (spec != NULL)
     return spec;
   /* O(number of family keys); there are a handful */
+  const SimKeySpec *any = NULL;
   for (guint i = 0; i < schema->families->len; i++) {
     const SimKeySpec *s = g_ptr_array_index(schema->families, i);
-    if (strcmp(s->key, key) == 0 && family_matches(s->section, section))
+    if (!family_matches(s->section, section))
+      continue;
+    if (strcmp(s->key, key) == 0)
       return s;
+    if (strcmp(s->key, SIM_KEY_ANY) == 0)
+      any = s;
   }
-  return NULL;
+  return any;
 }
 
 guint
@@ -615,20 +620,31 @@ sim_config_set_override(SimConfig *cfg, const char *assignment, GError **error)
     return FALSE;
   }
 
-  const char *section = lhs, *key = dot + 1;
   g_autofree char *origin = g_strconcat("--set ", assignment, NULL);
+  /* taken literally: the shell has already done the quoting */
+  g_autofree char *value = g_strstrip(g_strdup(eq + 1));
+  sim_config_set(cfg, lhs, dot + 1, value, origin);
+  return TRUE;
+}
+
+void
+sim_config_set(SimConfig *cfg, const char *section, const char *key, const char *value,
+               const char *origin)
+{
+  g_return_if_fail(cfg != NULL && section != NULL && key != NULL && value != NULL);
+  g_return_if_fail(name_is_valid(section) && name_is_valid(key));
+  if (origin == NULL)
+    origin = "(set)";
   guint64 seq = cfg->next_override_seq++;
   ConfigSection *s = config_ensure_section(cfg, section, origin, TRUE, seq);
   ConfigEntry *e = g_new0(ConfigEntry, 1);
   e->key = g_strdup(key);
-  /* taken literally: the shell has already done the quoting */
-  e->value = g_strstrip(g_strdup(eq + 1));
-  e->origin = g_steal_pointer(&origin);
+  e->value = g_strdup(value);
+  e->origin = g_strdup(origin);
   e->from_override = TRUE;
   e->seq = seq;
   g_hash_table_replace(s->entries, e->key, e);
   cfg->validated = FALSE;
-  return TRUE;
 }
 
 /* ---- values ---------------------------------------------------------------------- */
@@ -1161,6 +1177,38 @@ sim_config_sections(const SimConfig *cfg, const char *prefix)
   return (char **)g_ptr_array_free(names, FALSE);
 }
 
+char **
+sim_config_keys(const SimConfig *cfg, const char *section)
+{
+  g_return_val_if_fail(cfg != NULL && section != NULL, NULL);
+  GPtrArray *names = g_ptr_array_new();
+  const ConfigSection *s = config_section(cfg, section);
+  if (s != NULL) {
+    g_autoptr(GPtrArray) entries = section_entries_sorted(s);
+    for (guint i = 0; i < entries->len; i++)
+      g_ptr_array_add(names, g_strdup(((const ConfigEntry *)entries->pdata[i])->key));
+  }
+  g_ptr_array_add(names, NULL);
+  return (char **)g_ptr_array_free(names, FALSE);
+}
+
+const char *
+sim_config_raw(const SimConfig *cfg, const char *section, const char *key)
+{
+  g_return_val_if_fail(cfg != NULL && section != NULL && key != NULL, NULL);
+  const ConfigSection *s = config_section(cfg, section);
+  const ConfigEntry *e = s ? g_hash_table_lookup(s->entries, key) : NULL;
+  return e ? e->value : NULL;
+}
+
+const char *
+sim_config_section_origin(const SimConfig *cfg, const char *section)
+{
+  g_return_val_if_fail(cfg != NULL && section != NULL, NULL);
+  const ConfigSection *s = config_section(cfg, section);
+  return s ? s->origin : NULL;
+}
+
 /* Writes @value so that GKeyFile reads it back unchanged: backslashes and control
  * characters escaped, and spaces at either end escaped so the loader's trim keeps
  * them. */
@@ -1205,6 +1253,8 @@ append_section(GString *out, const SimConfig *cfg, const char *name)
   g_autoptr(GPtrArray) specs = schema_section_specs(cfg->schema, name);
   for (guint i = 0; i < specs->len; i++) {
     const SimKeySpec *spec = g_ptr_array_index(specs, i);
+    if (strcmp(spec->key, SIM_KEY_ANY) == 0)
+      continue;   /* its entries follow, as keys outside the schema */
     if (spec->doc != NULL) {
       g_auto(GStrv) doc_lines = g_strsplit(spec->doc, "\n", -1);
       for (char **l = doc_lines; *l; l++)
@@ -1217,8 +1267,10 @@ append_section(GString *out, const SimConfig *cfg, const char *name)
       g_string_append_printf(out, "%s = ", spec->key);
       append_escaped(out, spec->def);
       g_string_append_c(out, '\n');
-    } else {
+    } else if (spec->flags & SIM_KEY_REQUIRED) {
       g_string_append_printf(out, "# %s = (no value, no default)\n", spec->key);
+    } else {
+      g_string_append_printf(out, "# %s = (not set)\n", spec->key);
     }
   }
   if (s == NULL)
@@ -1227,7 +1279,8 @@ append_section(GString *out, const SimConfig *cfg, const char *name)
   g_autoptr(GPtrArray) entries = section_entries_sorted(s);
   for (guint i = 0; i < entries->len; i++) {
     const ConfigEntry *e = g_ptr_array_index(entries, i);
-    if (sim_schema_lookup(cfg->schema, name, e->key) == NULL)
+    const SimKeySpec *spec = sim_schema_lookup(cfg->schema, name, e->key);
+    if (spec == NULL || strcmp(spec->key, SIM_KEY_ANY) == 0)
       append_entry(out, e);
   }
 }

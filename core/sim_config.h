@@ -34,6 +34,11 @@ enum {
   SIM_KEY_HAS_RANGE = 1 << 1, /* value must lie in [min, max] (base units) */
 };
 
+/* The key of a spec that stands for any key of its section, for sections whose keys
+ * are data, such as [variant.NAME] (keys "tcp.handshake" naming what they override):
+ * every key is accepted as a string and left for the caller to check. */
+#define SIM_KEY_ANY "*"
+
 typedef struct {
   const char *section;  /* "tcp", or a family "link.*" that matches any "link.NAME" */
   const char *key;
@@ -80,6 +85,11 @@ gboolean sim_config_load_data(SimConfig *cfg, const char *data, const char *name
  * is section "link.access", key "delay"). Later overrides win. Only the form is checked
  * here; the value is checked by sim_config_validate() and reported as "--set ...". */
 gboolean sim_config_set_override(SimConfig *cfg, const char *assignment, GError **error);
+/* Sets [@section] @key = @value as an override (it wins over files; later ones win),
+ * reported in messages as coming from @origin ("exp.ini:40 [variant.two_way]"). The
+ * names must be valid INI names; the value is checked by sim_config_validate(). */
+void sim_config_set(SimConfig *cfg, const char *section, const char *key, const char *value,
+                    const char *origin);
 
 /* Checks every section, key and value against the schema, and that required keys are
  * present. On failure returns FALSE with one SIM_ERROR_INVALID error whose message has
@@ -114,9 +124,18 @@ const char *sim_config_origin(const SimConfig *cfg, const char *section, const c
 /* Names of the sections present whose name starts with @prefix ("variant."), in file
  * order; NULL-terminated, owned by the caller (g_strfreev). */
 char **sim_config_sections(const SimConfig *cfg, const char *prefix);
+/* The keys given in @section (file order, then override order); NULL-terminated, owned
+ * by the caller (g_strfreev). Empty when the section is absent. */
+char **sim_config_keys(const SimConfig *cfg, const char *section);
+/* The value of a key as given (unescaped text), or NULL when not given. Works before
+ * validation and for keys of SIM_KEY_ANY sections. */
+const char *sim_config_raw(const SimConfig *cfg, const char *section, const char *key);
+/* Where @section first appeared ("exp.ini:7"), or NULL when absent. */
+const char *sim_config_section_origin(const SimConfig *cfg, const char *section);
 /* The whole config as INI text: every section present, every schema key of those
  * sections with its effective value, defaults included. Loading it back gives the same
- * values. Owned by the caller. */
+ * values. A key with neither value nor default is written as a comment ("# key = (not
+ * set)"). Owned by the caller. */
 char *sim_config_to_data(const SimConfig *cfg);
 
 G_END_DECLS
