@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_experiment.h"
 #include "pd_run.h"
 #include "selfcheck.h"
 #include "sim_version.h"
@@ -106,6 +107,10 @@ cmd_packetdrill(int argc, char **argv)
 }
 
 static const Command commands[] = {
+  { "run", "run an experiment file (or a shipped one: synack list)", cmd_run },
+  { "validate", "check an experiment file without running it", cmd_validate },
+  { "keys", "list the keys experiment files take, or the metrics", cmd_keys },
+  { "list", "list the shipped experiments", cmd_list },
   { "selfcheck", "check the random streams and the scheduler on this machine", cmd_selfcheck },
   { "packetdrill", "run packetdrill scripts against the TCP model", cmd_packetdrill },
 };

@@ -1,0 +1,295 @@
+/* The commands that work on experiment files: run, validate, keys, list. Each parses
+ * its own options with GOptionContext; bad usage or an invalid file exits 2 with one
+ * message on stderr, a failure while running exits 1, and a run whose verdict is
+ * REFUTED still exits 0 (that is a result, not an error). */
+#include "cmd_experiment.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exp_config.h"
+#include "exp_run.h"
+#include "exp_runner.h"
+#include "experiment.h"
+
+#ifndef SYNACK_CONFIG_DIR
+#define SYNACK_CONFIG_DIR "experiments/configs"
+#endif
+
+/* FILE as given when it exists; else, for a bare NAME, the shipped NAME.ini. */
+static char *
+resolve_path(const char *arg)
+{
+  if (g_file_test(arg, G_FILE_TEST_EXISTS) || strchr(arg, '/') != NULL)
+    return g_strdup(arg);
+  g_autofree char *file = g_str_has_suffix(arg, ".ini") ? g_strdup(arg)
+                                                         : g_strconcat(arg, ".ini", NULL);
+  char *shipped = g_build_filename(SYNACK_CONFIG_DIR, file, NULL);
+  if (g_file_test(shipped, G_FILE_TEST_EXISTS))
+    return shipped;
+  g_free(shipped);
+  return g_strdup(arg);
+}
+
+static Experiment *
+load_or_report(const char *cmd, const char *arg, char **overrides)
+{
+  g_autofree char *path = resolve_path(arg);
+  g_autoptr(GError) err = NULL;
+  Experiment *e = experiment_load(path, (const char *const *)overrides, &err);
+  if (e == NULL)
+    fprintf(stderr, "synack %s: %s is not a valid experiment:\n%s\n", cmd, path,
+            err->message);
+  return e;
+}
+
+/* ---- run ------------------------------------------------------------------------- */
+
+typedef struct {
+  gboolean tty;
+  gint64 last;
+} Progress;
+
+static void
+show_progress(const ExpProgress *p, void *user)
+{
+  Progress *pr = user;
+  gint64 now = g_get_monotonic_time();
+  if (!pr->tty || p->wall_seconds < 2.0 || (now - pr->last < 200000 && p->done < p->total))
+    return;
+  pr->last = now;
+  double eta = p->done ? p->wall_seconds * (double)(p->total - p->done) / (double)p->done : 0;
+  fprintf(stderr, "\rrun %u/%u  simulated %.1f s  %.3g events/s  ETA %.0f s   ", p->done,
+          p->total, p->sim_seconds, (double)p->events / p->wall_seconds, eta);
+  if (p->done == p->total)
+    fputc('\n', stderr);
+  fflush(stderr);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+  g_autofree char *outdir = NULL;
+  g_auto(GStrv) overrides = NULL;
+  gboolean quiet = FALSE;
+  gint jobs = 0;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
+      "write into DIR (default results/NAME-TIME); it must not exist", "DIR" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &overrides,
+      "override a key (repeatable): --set tcp.time_wait=30s", "SECTION.KEY=VALUE" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "runs at once (default: one per core)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print only the verdict", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) oc = g_option_context_new("FILE|NAME - run an experiment");
+  g_option_context_add_main_entries(oc, entries, NULL);
+  g_option_context_set_description(oc,
+    "FILE is an experiment file; NAME a shipped experiment (synack list).\n"
+    "Writes config.resolved.ini, runs.csv, metrics.csv, summary.csv, manifest.json and\n"
+    "verdict.txt into the output folder and prints the verdict.\n"
+    "Exit status: 0 done (whatever the verdict), 1 a run or the output failed,\n"
+    "2 bad usage, an invalid file or an unusable output folder.\n");
+  char **args = argv;   /* the command line as given, for the manifest */
+  g_auto(GStrv) given = g_strdupv(args);
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+    fprintf(stderr, "synack run: %s\n", err->message);
+    return 2;
+  }
+  if (argc != 2) {
+    fprintf(stderr, "synack run: %s (see --help)\n",
+            argc < 2 ? "no experiment given" : "one experiment at a time");
+    return 2;
+  }
+  if (jobs < 0) {
+    fprintf(stderr, "synack run: --jobs must be >= 1\n");
+    return 2;
+  }
+  g_autoptr(Experiment) e = load_or_report("run", argv[1], overrides);
+  if (e == NULL)
+    return 2;
+  g_autofree char *cmdline0 = g_strdup("synack");
+  g_autoptr(GPtrArray) cl = g_ptr_array_new();
+  g_ptr_array_add(cl, cmdline0);
+  for (char **a = given; *a; a++)
+    g_ptr_array_add(cl, *a);
+  g_ptr_array_add(cl, NULL);
+  Progress pr = { .tty = !quiet && isatty(STDERR_FILENO) };
+  ExpRunnerOptions opt = {
+    .outdir = outdir,
+    .jobs = (guint)jobs,
+    .argv = (char **)cl->pdata,
+    .progress = show_progress,
+    .user = &pr,
+  };
+  ExpRunnerResult res;
+  ExpRunnerStatus st = exp_runner_execute(e, &opt, &res, &err);
+  if (st != EXP_RUNNER_OK) {
+    fprintf(stderr, "synack run: %s\n", err->message);
+    return (int)st;
+  }
+  if (res.verdict != NULL)
+    printf("%s\n", res.verdict);
+  if (!quiet)
+    printf("%u runs, %" G_GUINT64_FORMAT " events in %.2f s; results in %s\n",
+           e->variants->len * e->replications, res.events, res.wall_seconds, res.outdir);
+  exp_runner_result_clear(&res);
+  return 0;
+}
+
+/* ---- validate --------------------------------------------------------------------- */
+
+int
+cmd_validate(int argc, char **argv)
+{
+  g_auto(GStrv) overrides = NULL;
+  GOptionEntry entries[] = {
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &overrides,
+      "override a key (repeatable)", "SECTION.KEY=VALUE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) oc =
+    g_option_context_new("FILE|NAME - check an experiment without running it");
+  g_option_context_add_main_entries(oc, entries, NULL);
+  g_option_context_set_description(oc, "Exit status: 0 valid, 2 invalid or bad usage.\n");
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+    fprintf(stderr, "synack validate: %s\n", err->message);
+    return 2;
+  }
+  if (argc != 2) {
+    fprintf(stderr, "synack validate: give one experiment (see --help)\n");
+    return 2;
+  }
+  g_autoptr(Experiment) e = load_or_report("validate", argv[1], overrides);
+  if (e == NULL)
+    return 2;
+  printf("%s: valid: %u variant%s x %u replication%s = %u runs\n", e->path, e->variants->len,
+         e->variants->len == 1 ? "" : "s", e->replications, e->replications == 1 ? "" : "s",
+         e->variants->len * e->replications);
+  return 0;
+}
+
+/* ---- keys ------------------------------------------------------------------------- */
+
+static void
+print_metrics(gboolean markdown)
+{
+  if (markdown)
+    printf("## Metrics\n\nWhat a run reports (runs.csv columns, names for [metrics] report "
+           "and [verdict] expect).\n\n| metric | unit | meaning |\n|---|---|---|\n");
+  for (guint i = 0; i < exp_metric_count(); i++) {
+    const MetricDef *d = exp_metric(i);
+    if (markdown)
+      printf("| `%s` | %s | %s |\n", d->name, d->unit, d->doc);
+    else
+      printf("%-22s %-6s %s\n", d->name, d->unit, d->doc);
+  }
+}
+
+static void
+print_key(const SimKeySpec *s, gboolean markdown)
+{
+  const char *type = s->type == SIM_KEY_ENUM ? s->choices : sim_key_type_name(s->type);
+  const char *def = s->def ? s->def : (s->flags & SIM_KEY_REQUIRED) ? "(required)" : "(not set)";
+  if (markdown)
+    printf("| `%s` | %s | `%s` | %s |\n", s->key, type, def, s->doc);
+  else
+    printf("  %-20s %-24s %-12s %s\n", s->key, type, def, s->doc);
+}
+
+/* docs/CONFIG.md is this output with --markdown; a test keeps the two equal. */
+int
+cmd_keys(int argc, char **argv)
+{
+  gboolean markdown = FALSE;
+  GOptionEntry entries[] = {
+    { "markdown", 0, 0, G_OPTION_ARG_NONE, &markdown, "print as Markdown (docs/CONFIG.md)",
+      NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) oc =
+    g_option_context_new("[SECTION] - list the keys of experiment files (or: metrics)");
+  g_option_context_add_main_entries(oc, entries, NULL);
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+    fprintf(stderr, "synack keys: %s\n", err->message);
+    return 2;
+  }
+  if (argc > 2) {
+    fprintf(stderr, "synack keys: at most one section (see --help)\n");
+    return 2;
+  }
+  const char *only = argc == 2 ? argv[1] : NULL;
+  if (only != NULL && strcmp(only, "metrics") == 0) {
+    print_metrics(markdown);
+    return 0;
+  }
+  g_autoptr(SimSchema) schema = exp_schema_new();
+  if (markdown)
+    printf("# Experiment file keys\n\nGenerated by `synack keys --markdown`; a test fails "
+           "when this file and the program differ.\nDurations take units (`5ms`), sizes "
+           "(`100B`, `64KiB`), rates (`10Mbps`); see README.md.\n");
+  const char *section = NULL;
+  gboolean found = FALSE;
+  for (guint i = 0; i < sim_schema_size(schema); i++) {
+    const SimKeySpec *s = sim_schema_nth(schema, i);
+    if (only != NULL && strcmp(s->section, only) != 0)
+      continue;
+    found = TRUE;
+    if (section == NULL || strcmp(section, s->section) != 0) {
+      section = s->section;
+      if (markdown)
+        printf("\n## [%s]\n\n| key | type | default | meaning |\n|---|---|---|---|\n",
+               section);
+      else
+        printf("[%s]\n", section);
+    }
+    print_key(s, markdown);
+  }
+  if (only == NULL && markdown) {
+    printf("\n");
+    print_metrics(TRUE);
+  }
+  if (!found) {
+    fprintf(stderr, "synack keys: no section [%s] (synack keys lists them all)\n", only);
+    return 2;
+  }
+  return 0;
+}
+
+/* ---- list ------------------------------------------------------------------------- */
+
+int
+cmd_list(int argc, char **argv)
+{
+  g_autoptr(GOptionContext) oc = g_option_context_new("- list the shipped experiments");
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(oc, &argc, &argv, &err) || argc > 1) {
+    fprintf(stderr, "synack list: %s\n", err ? err->message : "takes no argument");
+    return 2;
+  }
+  g_autoptr(GDir) dir = g_dir_open(SYNACK_CONFIG_DIR, 0, &err);
+  if (dir == NULL) {
+    fprintf(stderr, "synack list: %s\n", err->message);
+    return 1;
+  }
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  const char *n;
+  while ((n = g_dir_read_name(dir)) != NULL)
+    if (g_str_has_suffix(n, ".ini"))
+      g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
+  g_ptr_array_sort(names, (GCompareFunc)(void (*)(void))g_strcmp0);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *file = g_strconcat(names->pdata[i], ".ini", NULL);
+    g_autofree char *path = g_build_filename(SYNACK_CONFIG_DIR, file, NULL);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *desc = NULL;
+    if (g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+      desc = g_key_file_get_string(kf, "experiment", "description", NULL);
+    printf("%-18s %s\n", (char *)names->pdata[i], desc ? desc : "");
+  }
+  return 0;
+}

@@ -1,0 +1,325 @@
+/* experiment: loading and expanding an experiment file (experiment.h). */
+#include "experiment.h"
+
+#include <string.h>
+#include "exp_config.h"
+#include "exp_run.h"
+#include "sim_error.h"
+#include "sim_suggest.h"
+
+/* Sections a variant may not override: they describe the experiment as a whole. */
+static gboolean
+variant_may_set(const char *section)
+{
+  return strcmp(section, "experiment") != 0 && strcmp(section, "metrics") != 0 &&
+         strcmp(section, "verdict") != 0 && !g_str_has_prefix(section, "variant.");
+}
+
+static void
+variant_free(ExpVariant *v)
+{
+  if (v == NULL)
+    return;
+  g_free(v->name);
+  sim_config_free(v->cfg);
+  g_free(v);
+}
+
+void
+experiment_free(Experiment *e)
+{
+  if (e == NULL)
+    return;
+  if (e->variants)
+    g_ptr_array_free(e->variants, TRUE);
+  if (e->report)
+    g_array_free(e->report, TRUE);
+  exp_verdict_free(e->verdict);
+  g_free(e->expect);
+  g_strfreev(e->overrides);
+  sim_config_free(e->base);
+  sim_schema_free(e->schema);
+  g_free(e->name);
+  g_free(e->path);
+  g_free(e);
+}
+
+/* The file, then @variant's overrides (if any), then the command line's. Problems of
+ * the variant's own keys (form, or a section it may not set) go to @problems. */
+static SimConfig *
+config_build(const Experiment *e, const char *variant, const char *const *overrides,
+             GString *problems, GError **error)
+{
+  g_autoptr(SimConfig) cfg = sim_config_new(e->schema);
+  if (!sim_config_load_file(cfg, e->path, error))
+    return NULL;
+  if (variant != NULL) {
+    g_autofree char *section = g_strconcat("variant.", variant, NULL);
+    g_auto(GStrv) keys = sim_config_keys(cfg, section);
+    for (char **k = keys; *k; k++) {
+      const char *origin = sim_config_origin(cfg, section, *k);
+      const char *dot = strrchr(*k, '.');
+      if (dot == NULL || dot == *k || dot[1] == '\0') {
+        g_string_append_printf(problems, "%s: [%s] %s: expected section.key = value (such "
+                               "as tcp.handshake = 2)\n", origin, section, *k);
+        continue;
+      }
+      g_autofree char *target = g_strndup(*k, (gsize)(dot - *k));
+      if (!variant_may_set(target)) {
+        g_string_append_printf(problems, "%s: [%s] %s: a variant cannot change [%s] (it "
+                               "describes the whole experiment)\n", origin, section, *k,
+                               target);
+        continue;
+      }
+      g_autofree char *where = g_strdup_printf("%s [%s]", origin, section);
+      sim_config_set(cfg, target, dot + 1, sim_config_raw(cfg, section, *k), where);
+    }
+  }
+  for (const char *const *o = overrides; o && *o; o++)
+    if (!sim_config_set_override(cfg, *o, error))
+      return NULL;
+  return g_steal_pointer(&cfg);
+}
+
+/* Validation of a built config: the schema, then the checks across keys. */
+static gboolean
+config_check(SimConfig *cfg, GString *problems)
+{
+  g_autoptr(GError) err = NULL;
+  gsize before = problems->len;
+  gboolean valid = sim_config_validate(cfg, &err);
+  if (!valid)
+    g_string_append_printf(problems, "%s\n", err->message);
+  exp_config_check_sections(cfg, problems);
+  g_clear_error(&err);
+  if (valid && !exp_config_check(cfg, &err))
+    g_string_append_printf(problems, "%s\n", err->message);
+  return problems->len == before;
+}
+
+static gboolean
+name_is_safe(const char *name)
+{
+  if (name[0] == '\0' || name[0] == '.')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+load_report(Experiment *e, GString *problems)
+{
+  e->report = g_array_new(FALSE, FALSE, sizeof(guint));
+  const char *text = sim_config_get_string(e->base, "metrics", "report");
+  guint n = exp_metric_count();
+  gboolean *want = g_new0(gboolean, n);
+  if (g_strcmp0(g_strstrip(g_strdup(text)), "all") == 0) {
+    for (guint i = 0; i < n; i++)
+      want[i] = TRUE;
+  } else {
+    g_auto(GStrv) names = g_strsplit(text, ",", -1);
+    const char **all = g_new(const char *, n);
+    for (guint i = 0; i < n; i++)
+      all[i] = exp_metric(i)->name;
+    for (char **p = names; *p; p++) {
+      g_strstrip(*p);
+      int idx = exp_metric_find(*p);
+      if (idx >= 0) {
+        want[idx] = TRUE;
+        continue;
+      }
+      const char *close = sim_suggest(*p, all, n);
+      g_string_append_printf(problems, "%s: [metrics] report: unknown metric '%s'%s%s%s "
+                             "(synack keys metrics lists them)\n",
+                             sim_config_origin(e->base, "metrics", "report"), *p,
+                             close ? "; did you mean '" : "", close ? close : "",
+                             close ? "'?" : "");
+    }
+    g_free(all);
+  }
+  for (guint i = 0; i < n; i++)
+    if (want[i])
+      g_array_append_val(e->report, i);
+  g_free(want);
+}
+
+static gboolean
+has_variant_section(const Experiment *e, const char *name)
+{
+  g_autofree char *section = g_strconcat("variant.", name, NULL);
+  return sim_config_section_origin(e->base, section) != NULL ||
+         (strcmp(name, "base") == 0 && e->variants->len == 1 &&
+          strcmp(((const ExpVariant *)e->variants->pdata[0])->name, "base") == 0);
+}
+
+static void
+load_verdict(Experiment *e, GString *problems)
+{
+  if (!sim_config_has(e->base, "verdict", "expect"))
+    return;
+  const char *origin = sim_config_origin(e->base, "verdict", "expect");
+  e->expect = g_strdup(sim_config_get_string(e->base, "verdict", "expect"));
+  g_autoptr(GError) err = NULL;
+  e->verdict = exp_verdict_parse(e->expect, &err);
+  if (e->verdict == NULL) {
+    g_string_append_printf(problems, "%s: [verdict] expect: %s\n", origin, err->message);
+    return;
+  }
+  g_auto(GStrv) sections = sim_config_sections(e->base, "variant.");
+  guint n_variants = MAX(g_strv_length(sections), 1);
+  for (guint i = 0; i < exp_verdict_n_refs(e->verdict); i++) {
+    const char *variant = exp_verdict_ref_variant(e->verdict, i);
+    const char *metric = exp_verdict_ref_metric(e->verdict, i);
+    if (variant == NULL && n_variants > 1)
+      g_string_append_printf(problems, "%s: [verdict] expect: '%s' needs a variant "
+                             "(VARIANT.%s): the experiment has %u\n", origin, metric, metric,
+                             n_variants);
+    else if (variant != NULL && !has_variant_section(e, variant))
+      g_string_append_printf(problems, "%s: [verdict] expect: '%s.%s': no variant '%s'\n",
+                             origin, variant, metric, variant);
+    if (exp_metric_find(metric) < 0)
+      g_string_append_printf(problems, "%s: [verdict] expect: '%s' is not a metric "
+                             "(synack keys metrics lists them)\n", origin, metric);
+  }
+}
+
+Experiment *
+experiment_load(const char *path, const char *const *overrides, GError **error)
+{
+  g_return_val_if_fail(path != NULL, NULL);
+  g_autoptr(Experiment) e = g_new0(Experiment, 1);
+  e->path = g_strdup(path);
+  e->overrides = g_strdupv((char **)overrides);
+  e->schema = exp_schema_new();
+  e->variants = g_ptr_array_new_with_free_func((GDestroyNotify)variant_free);
+  g_autoptr(GString) problems = g_string_new(NULL);
+
+  e->base = config_build(e, NULL, overrides, problems, error);
+  if (e->base == NULL)
+    return NULL;
+  if (sim_config_section_origin(e->base, "experiment") == NULL) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: no [experiment] section: an "
+                "experiment file starts with one (synack keys experiment lists its keys)",
+                path);
+    return NULL;
+  }
+  if (!config_check(e->base, problems)) {
+    /* the variants would repeat the same problems */
+    g_string_truncate(problems, problems->len - 1);
+    g_set_error_literal(error, SIM_ERROR, SIM_ERROR_INVALID, problems->str);
+    return NULL;
+  }
+
+  e->seed = (uint64_t)sim_config_get_int(e->base, "experiment", "seed");
+  e->replications = (guint)sim_config_get_int(e->base, "experiment", "replications");
+  const char *name = sim_config_get_string(e->base, "experiment", "name");
+  if (name[0] != '\0') {
+    e->name = g_strdup(name);
+  } else {
+    g_autofree char *base = g_path_get_basename(path);
+    e->name = g_str_has_suffix(base, ".ini") ? g_strndup(base, strlen(base) - 4)
+                                             : g_strdup(base);
+  }
+  if (!name_is_safe(e->name))
+    g_string_append_printf(problems, "%s: [experiment] name: '%s' cannot name an output "
+                           "folder (letters, digits, '_', '-' and '.' only)\n",
+                           sim_config_origin(e->base, "experiment", "name"), e->name);
+
+  g_auto(GStrv) sections = sim_config_sections(e->base, "variant.");
+  for (char **s = sections; *s; s++) {
+    const char *vname = *s + strlen("variant.");
+    if (!name_is_safe(vname) || strchr(vname, '.') != NULL) {
+      g_string_append_printf(problems, "%s: [%s]: a variant's name is letters, digits, "
+                             "'_' and '-'\n", sim_config_section_origin(e->base, *s), *s);
+      continue;
+    }
+    g_autoptr(GError) err = NULL;
+    SimConfig *cfg = config_build(e, vname, overrides, problems, &err);
+    if (cfg == NULL) {
+      g_propagate_error(error, g_steal_pointer(&err));
+      return NULL;
+    }
+    if (!config_check(cfg, problems)) {
+      sim_config_free(cfg);
+      continue;
+    }
+    ExpVariant *v = g_new0(ExpVariant, 1);
+    v->name = g_strdup(vname);
+    v->cfg = cfg;
+    g_ptr_array_add(e->variants, v);
+  }
+  if (sections[0] == NULL) {
+    g_autoptr(GError) err = NULL;
+    ExpVariant *v = g_new0(ExpVariant, 1);
+    v->name = g_strdup("base");
+    v->cfg = config_build(e, NULL, overrides, problems, &err);
+    g_assert(v->cfg != NULL && config_check(v->cfg, problems));
+    g_ptr_array_add(e->variants, v);
+  }
+  load_report(e, problems);
+  load_verdict(e, problems);
+  if (problems->len == 0)
+    return g_steal_pointer(&e);
+  g_string_truncate(problems, problems->len - 1);
+  g_set_error_literal(error, SIM_ERROR, SIM_ERROR_INVALID, problems->str);
+  return NULL;
+}
+
+GArray *
+experiment_runs(const Experiment *e)
+{
+  g_return_val_if_fail(e != NULL, NULL);
+  GArray *runs = g_array_new(FALSE, FALSE, sizeof(ExpRunKey));
+  for (guint v = 0; v < e->variants->len; v++)
+    for (guint r = 0; r < e->replications; r++) {
+      ExpRunKey k = { .variant = v, .point = 0, .replication = r };
+      g_array_append_val(runs, k);
+    }
+  return runs;
+}
+
+char *
+experiment_resolved(const Experiment *e)
+{
+  g_return_val_if_fail(e != NULL, NULL);
+  /* a copy of the base with every TCP value written out ... */
+  g_autoptr(SimConfig) cfg = sim_config_new(e->schema);
+  if (!sim_config_load_file(cfg, e->path, NULL))
+    return NULL;
+  g_auto(GStrv) sections = sim_config_sections(e->base, NULL);
+  for (char **s = sections; *s; s++) {
+    g_auto(GStrv) keys = sim_config_keys(e->base, *s);
+    for (char **k = keys; *k; k++)
+      sim_config_set(cfg, *s, *k, sim_config_raw(e->base, *s, *k),
+                     sim_config_origin(e->base, *s, *k));
+  }
+  if (!sim_config_validate(cfg, NULL))
+    return NULL;
+  g_autoptr(GPtrArray) base_tcp = exp_tcp_effective(cfg);
+  exp_tcp_materialize(cfg);
+  /* ... and, in each variant, the TCP values its preset changes that it does not set */
+  for (guint i = 0; i < e->variants->len; i++) {
+    const ExpVariant *v = g_ptr_array_index(e->variants, i);
+    g_autofree char *section = g_strconcat("variant.", v->name, NULL);
+    if (sim_config_section_origin(cfg, section) == NULL)
+      continue;
+    /* a --set beats a variant: where both set a key, the file says what ran */
+    for (char **o = e->overrides; o && *o; o++) {
+      const char *eq = strchr(*o, '=');
+      g_autofree char *key = g_strstrip(g_strndup(*o, (gsize)(eq - *o)));
+      g_autofree char *value = g_strstrip(g_strdup(eq + 1));
+      if (sim_config_raw(cfg, section, key) != NULL)
+        sim_config_set(cfg, section, key, value, "--set");
+    }
+    g_autoptr(GPtrArray) kv = exp_tcp_effective(v->cfg);
+    for (guint k = 0; k + 1 < kv->len; k += 2) {
+      g_autofree char *key = g_strconcat("tcp.", (char *)kv->pdata[k], NULL);
+      if (strcmp(kv->pdata[k + 1], base_tcp->pdata[k + 1]) != 0 &&
+          sim_config_raw(cfg, section, key) == NULL)
+        sim_config_set(cfg, section, key, kv->pdata[k + 1], "preset");
+    }
+  }
+  return sim_config_to_data(cfg);
+}

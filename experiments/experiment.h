@@ -1,0 +1,58 @@
+/* experiment: an experiment file loaded, checked as a whole, and expanded into the
+ * configs of its variants and the plain list of runs (variant, point, replication) that
+ * the runner executes. Nothing runs on an experiment that did not load: every problem of
+ * the file, its variants, its overrides, its metric list and its verdict is reported at
+ * once, each naming file, line, section and key.
+ *
+ * Precedence of values, lowest first: the schema's defaults (and the TCP preset), the
+ * file, the variant's overrides, the command line's --set. */
+#pragma once
+
+#include <stdint.h>
+#include <glib.h>
+#include "exp_verdict.h"
+#include "sim_config.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *name;           /* NAME of [variant.NAME], or "base" when the file has none */
+  SimConfig *cfg;       /* validated: what runs of this variant use */
+} ExpVariant;
+
+typedef struct {
+  guint variant;        /* index into variants */
+  uint64_t point;       /* sweep point (0 until grids exist) */
+  uint64_t replication;
+} ExpRunKey;
+
+typedef struct {
+  char *path;           /* as given */
+  char *name;           /* [experiment] name, or the file's name without ".ini" */
+  SimSchema *schema;
+  SimConfig *base;      /* the file and --set, validated; variants not applied */
+  GPtrArray *variants;  /* ExpVariant *, in file order */
+  GArray *report;       /* guint metric indices (exp_run.h), in table order */
+  ExpVerdict *verdict;  /* NULL when the file states none */
+  char *expect;         /* its text */
+  char **overrides;     /* the --set assignments, as given */
+  uint64_t seed;
+  guint replications;
+} Experiment;
+
+/* Loads @path with @overrides ("section.key=value", may be NULL). Errors: SIM_ERROR_IO
+ * when the file cannot be read; otherwise one SIM_ERROR_INVALID (or SYNTAX) with one
+ * line per problem. */
+Experiment *experiment_load(const char *path, const char *const *overrides, GError **error);
+void experiment_free(Experiment *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Experiment, experiment_free)
+
+/* Every run, variant-major: for each variant, each point, each replication. */
+GArray *experiment_runs(const Experiment *e);
+
+/* The whole experiment as INI text: every key with its effective value (the TCP keys
+ * under the preset included), the variants as given plus any TCP value a variant's
+ * preset changes. Loading it back runs the same experiment. */
+char *experiment_resolved(const Experiment *e);
+
+G_END_DECLS
