@@ -14,9 +14,8 @@
  * while (syn_dropped counts the SYNs dropped, which are retried after 1 s): --stagger
  * 10us avoids that.
  *
- * Random streams (component numbers, net_component_rng): the server host 1; client i
- * (0-based) host 3i + 2, its link to the server 3i + 3, the server's link to it 3i + 4.
- * Addresses: server 10.0.0.1; client i 10.1.0.0 + i.
+ * The star is topologies/topology.c's (kind star), which fixes addresses and random
+ * streams by position.
  *
  * Timing: wall_seconds is the run alone (sim_sched_run from time 0 until the last
  * TIME-WAIT expires), as ns-3's run_s; building the star (setup_seconds) and freeing it
@@ -45,10 +44,9 @@
 #include "sim_sched.h"
 #include "sim_time.h"
 #include "tcp.h"
+#include "topology.h"
 
-#define SERVER_ADDR ((NetAddr)0x0A000001u)       /* 10.0.0.1 */
-#define CLIENT_BASE ((NetAddr)0x0A010000u)       /* 10.1.0.0 */
-#define CLIENT_MAX ((gint64)(0x0AFFFFFFu - CLIENT_BASE + 1))  /* up to 10.255.255.255 */
+#define CLIENT_MAX ((gint64)TOPO_MAX_HOSTS)
 #define SERVER_PORT 80
 #define REQUEST_BYTES 100
 #define SAMPLE_STEP (10 * SIM_MS)
@@ -144,7 +142,21 @@ main(int argc, char **argv)
 
   size_t heap0 = heap_in_use();
   double t0 = bench_now_s();
-  Host *server = host_new(net, SERVER_ADDR, &scfg, 1);
+  TopoSpec spec = {
+    .kind = TOPO_STAR,
+    .clients = (uint32_t)clients,
+    .servers = 1,
+    .access_up = &lp,
+    .access_down = &lp,
+    .client_tcp = &ccfg,
+    .server_tcp = &scfg,
+  };
+  Topology *topo = topology_build(net, &spec, &err);
+  if (topo == NULL) {
+    fprintf(stderr, "bench_storm: %s\n", err->message);
+    return 2;
+  }
+  Host *server = topology_server(topo, 0);
   AppServerConfig sc = {
     .port = SERVER_PORT,
     .backlog = 65535,
@@ -162,19 +174,10 @@ main(int argc, char **argv)
   }
   uint64_t live_base = net->tcp.live_conns;   /* the listener */
 
-  Host **host = g_new(Host *, clients);
-  Link **up = g_new(Link *, clients), **down = g_new(Link *, clients);
   AppClient **app = g_new(AppClient *, clients);
   for (gint64 i = 0; i < clients; i++) {
-    NetAddr addr = CLIENT_BASE + (NetAddr)i;
-    uint64_t comp = 3 * (uint64_t)i + 2;
-    host[i] = host_new(net, addr, &ccfg, comp);
-    up[i] = link_new(net, &lp, host_rx(server), comp + 1);
-    down[i] = link_new(net, &lp, host_rx(host[i]), comp + 2);
-    host_set_default_route(host[i], link_rx(up[i]));
-    host_add_route(server, addr, link_rx(down[i]));
     AppClientConfig cc = {
-      .server = SERVER_ADDR,
+      .server = host_addr(server),
       .port = SERVER_PORT,
       .conns = (uint32_t)conns,
       .start = (SimTime)i * stagger,
@@ -183,7 +186,7 @@ main(int argc, char **argv)
       .close = APP_CLOSE_FIRST,
       .record = FALSE,
     };
-    app[i] = app_client_new(host[i], &cc);
+    app[i] = app_client_new(topology_client(topo, (guint)i), &cc);
   }
   double t1 = bench_now_s();
   size_t heap1 = heap_in_use();
@@ -244,8 +247,8 @@ main(int argc, char **argv)
     failed += cs->refused + cs->timed_out + cs->reset + cs->no_port;
   }
   uint64_t segs_lost = 0;
-  for (gint64 i = 0; i < clients; i++)
-    segs_lost += link_stats(up[i])->lost + link_stats(down[i])->lost;
+  for (guint i = 0; i < topology_n_links(topo); i++)
+    segs_lost += link_stats(topology_link(topo, i))->lost;
   AppServerStats srv_st = *app_server_stats(srv);
   uint64_t syn_dropped = host_stats(server)->syn_dropped;
   uint64_t left = net->tcp.live_conns - live_base;
@@ -260,17 +263,8 @@ main(int argc, char **argv)
   for (gint64 i = 0; i < clients; i++)
     app_client_free(app[i]);
   app_server_free(srv);
-  for (gint64 i = 0; i < clients; i++)
-    host_free(host[i]);
-  host_free(server);
-  for (gint64 i = 0; i < clients; i++) {
-    link_free(up[i]);
-    link_free(down[i]);
-  }
+  topology_free(topo);
   g_free(app);
-  g_free(up);
-  g_free(down);
-  g_free(host);
   net_free(net);
   sim_sched_free(s);
   double teardown = bench_now_s() - t4;
