@@ -108,6 +108,11 @@ struct SimSched {
 
   SeqSet cancelled;
   SimSchedStats stats;
+
+  /* sim_sched_set_watch: called every watch_every fired events (never: left at max) */
+  uint64_t watch_left, watch_every;
+  SimWatchFn watch;
+  void *watch_ctx;
 };
 
 /* ---- the cancelled set ---------------------------------------------------------- */
@@ -545,6 +550,7 @@ sim_sched_new(void)
 {
   SimSched *q = g_new0(SimSched, 1);
   q->next_seq = 1;
+  q->watch_left = UINT64_MAX;
   q->slabs = g_ptr_array_new_with_free_func(g_free);
   top_reset(q);
   return q;
@@ -706,9 +712,23 @@ sim_sched_run(SimSched *q, SimTime until)
       return SIM_RUN_TIME;
     }
     fire_head(q, e);
+    if (G_UNLIKELY(--q->watch_left == 0)) {
+      q->watch_left = q->watch_every;
+      q->watch(q, q->watch_ctx);
+    }
     if (G_UNLIKELY(q->stop))
       return SIM_RUN_STOPPED;
   }
+}
+
+void
+sim_sched_set_watch(SimSched *q, uint64_t every, SimWatchFn fn, void *ctx)
+{
+  g_return_if_fail(q != NULL && (fn == NULL || every > 0));
+  q->watch = fn;
+  q->watch_ctx = ctx;
+  q->watch_every = fn ? every : UINT64_MAX;
+  q->watch_left = q->watch_every;
 }
 
 gboolean

@@ -79,6 +79,12 @@ SimTime sim_sched_next_time(SimSched *s);
 
 const SimSchedStats *sim_sched_stats(const SimSched *s);
 
+/* An observer of a long run (progress reports): sim_sched_run() calls @fn every @every
+ * events it fires, between events. It only looks (the scheduler is const), so a
+ * watched run is the same run. NULL @fn removes it. */
+typedef void (*SimWatchFn)(const SimSched *s, void *ctx);
+void sim_sched_set_watch(SimSched *s, uint64_t every, SimWatchFn fn, void *ctx);
+
 /* A restartable timer for a deadline that moves often (TCP's retransmission timer is
  * pushed later on nearly every ACK). Moving the deadline later costs nothing: the queued
  * event stays where it is and, when it fires early, re-queues itself at the deadline.

@@ -51,17 +51,20 @@ typedef struct {
   gint64 last;
 } Progress;
 
+/* One line, rewritten in place, once the run has taken 2 s. */
 static void
 show_progress(const ExpProgress *p, void *user)
 {
   Progress *pr = user;
   gint64 now = g_get_monotonic_time();
-  if (!pr->tty || p->wall_seconds < 2.0 || (now - pr->last < 200000 && p->done < p->total))
+  if (!pr->tty || p->wall_seconds < 2.0 || (now - pr->last < 500000 && p->done < p->total))
     return;
   pr->last = now;
-  double eta = p->done ? p->wall_seconds * (double)(p->total - p->done) / (double)p->done : 0;
-  fprintf(stderr, "\rrun %u/%u  simulated %.1f s  %.3g events/s  ETA %.0f s   ", p->done,
-          p->total, p->sim_seconds, (double)p->events / p->wall_seconds, eta);
+  fprintf(stderr, "\rrun %u/%u  simulated %.1f s  %.3g events/s", p->done, p->total,
+          p->sim_seconds, p->wall_seconds > 0 ? (double)p->events / p->wall_seconds : 0.0);
+  if (p->eta_seconds >= 0)
+    fprintf(stderr, "  ETA %.0f s", p->eta_seconds);
+  fputs("   ", stderr);
   if (p->done == p->total)
     fputc('\n', stderr);
   fflush(stderr);

@@ -259,9 +259,25 @@ run_totals(const Run *r, RunTotals *t)
   t->end = sim_sched_now(r->sched);
 }
 
+static void
+watch_run(const SimSched *s, void *ctx)
+{
+  ExpRunLive *live = ctx;
+  atomic_store_explicit(&live->events, (int64_t)sim_sched_stats(s)->fired,
+                        memory_order_relaxed);
+  atomic_store_explicit(&live->sim_ns, sim_sched_now(s), memory_order_relaxed);
+}
+
 gboolean
 exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication, double *values,
             ExpRunInfo *info, GError **error)
+{
+  return exp_run_watched(cfg, point, replication, values, info, NULL, error);
+}
+
+gboolean
+exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication, double *values,
+                ExpRunInfo *info, ExpRunLive *live, GError **error)
 {
   g_return_val_if_fail(cfg != NULL && values != NULL, FALSE);
   Run r = { 0 };
@@ -270,6 +286,8 @@ exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication, double *
     return FALSE;
   }
   SimTime duration = sim_config_get_duration(cfg, "experiment", "duration");
+  if (live != NULL)
+    sim_sched_set_watch(r.sched, 1u << 16, watch_run, live);
   sim_sched_run(r.sched, duration > 0 ? duration : SIM_TIME_MAX);
 
   RunTotals totals;
@@ -289,6 +307,8 @@ exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication, double *
     info->events = totals.events;
     info->sim_seconds = S(totals.end);
   }
+  if (live != NULL)
+    atomic_store_explicit(&live->events, (int64_t)totals.events, memory_order_relaxed);
   net_free(net);
   sim_sched_free(sched);
   return TRUE;

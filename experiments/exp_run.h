@@ -8,6 +8,7 @@
  * segments, events). */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <glib.h>
 #include "metrics.h"
@@ -26,11 +27,21 @@ typedef struct {
   double sim_seconds;     /* simulated time at the end */
 } ExpRunInfo;
 
+/* Where a run is, for progress reports from another thread: updated every few tens of
+ * thousands of events while the run goes on. */
+typedef struct {
+  _Atomic int64_t events;     /* fired so far */
+  _Atomic int64_t sim_ns;     /* the simulated clock */
+} ExpRunLive;
+
 /* Runs @cfg (validated and checked by exp_config_check) as replication @replication of
  * sweep point @point, with master seed [experiment] seed. Fills @values
  * (exp_metric_count() long) and @info. FALSE with @error only for what validation cannot see (an empirical
  * distribution file that changed since). */
 gboolean exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication,
                      double *values, ExpRunInfo *info, GError **error);
+/* The same, keeping @live up to date while it runs. */
+gboolean exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication,
+                         double *values, ExpRunInfo *info, ExpRunLive *live, GError **error);
 
 G_END_DECLS

@@ -27,6 +27,8 @@ exp_runner_result_clear(ExpRunnerResult *r)
 
 typedef struct {
   double *values;         /* exp_metric_count() */
+  ExpRunLive live;
+  gboolean finished;      /* read on the calling thread only */
   ExpRunInfo info;
   double wall_seconds;
   GError *error;
@@ -47,8 +49,8 @@ run_job(gpointer data, gpointer user)
   const ExpRunKey *k = &b->keys[i];
   const ExpVariant *v = g_ptr_array_index(b->e->variants, k->variant);
   gint64 t0 = g_get_monotonic_time();
-  exp_run_one(v->cfg, k->point, k->replication, b->slots[i].values, &b->slots[i].info,
-              &b->slots[i].error);
+  exp_run_watched(v->cfg, k->point, k->replication, b->slots[i].values, &b->slots[i].info,
+                  &b->slots[i].live, &b->slots[i].error);
   b->slots[i].wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
   g_async_queue_push(b->finished, GUINT_TO_POINTER(i + 1));
 }
@@ -66,16 +68,32 @@ run_all(const Experiment *e, const GArray *runs, RunSlot *slots, const ExpRunner
   GThreadPool *pool = g_thread_pool_new(run_job, &b, (gint)jobs, FALSE, NULL);
   for (guint i = 0; i < n; i++)
     g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
-  ExpProgress p = { .total = n };
+  /* progress: every finished run, and a few times a second in between */
+  SimTime duration = sim_config_get_duration(e->base, "experiment", "duration");
   gint64 t0 = g_get_monotonic_time();
-  for (guint done = 0; done < n; done++) {
-    guint i = GPOINTER_TO_UINT(g_async_queue_pop(b.finished)) - 1;
-    p.done = done + 1;
-    p.events += slots[i].info.events;
-    p.sim_seconds += slots[i].info.sim_seconds;
+  for (guint done = 0; done < n;) {
+    gpointer got = g_async_queue_timeout_pop(b.finished, 250000);
+    if (got != NULL) {
+      slots[GPOINTER_TO_UINT(got) - 1].finished = TRUE;
+      done++;
+    }
+    if (opt->progress == NULL)
+      continue;
+    ExpProgress p = { .done = done, .total = n, .eta_seconds = -1 };
     p.wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    if (opt->progress != NULL)
-      opt->progress(&p, opt->user);
+    for (guint i = 0; i < n; i++) {
+      p.events += (guint64)atomic_load_explicit(&slots[i].live.events, memory_order_relaxed);
+      p.sim_seconds += slots[i].finished
+                         ? slots[i].info.sim_seconds
+                         : (double)atomic_load_explicit(&slots[i].live.sim_ns,
+                                                        memory_order_relaxed) / SIM_S;
+    }
+    if (duration > 0 && p.sim_seconds > 0)
+      p.eta_seconds = p.wall_seconds * (n * sim_time_to_s(duration) - p.sim_seconds) /
+                      p.sim_seconds;
+    else if (done > 0)
+      p.eta_seconds = p.wall_seconds * (double)(n - done) / (double)done;
+    opt->progress(&p, opt->user);
   }
   g_thread_pool_free(pool, FALSE, TRUE);
   g_async_queue_unref(b.finished);

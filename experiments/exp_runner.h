@@ -20,15 +20,17 @@ G_BEGIN_DECLS
 typedef struct {
   guint done, total;          /* runs finished, runs in all */
   double wall_seconds;        /* since the first run started */
-  guint64 events;             /* fired by the finished runs */
-  double sim_seconds;         /* simulated by the finished runs */
+  guint64 events;             /* fired so far, by every run */
+  double sim_seconds;         /* simulated so far, summed over runs */
+  double eta_seconds;         /* estimated wall time left; < 0: unknown */
 } ExpProgress;
 
 typedef struct {
   const char *outdir;         /* NULL: results/<name>-<UTC time> */
   guint jobs;                 /* threads; 0: one per core */
   char **argv;                /* the command line, for the manifest (NULL-terminated) */
-  /* called on the calling thread after each run finishes (may be NULL) */
+  /* called on the calling thread after each run finishes and a few times a second
+   * between (may be NULL) */
   void (*progress)(const ExpProgress *p, void *user);
   void *user;
 } ExpRunnerOptions;

@@ -683,6 +683,64 @@ cancel_works_after_looking_past_a_cancelled_future_event(void)
   rec_clear(&r);
 }
 
+/* A watcher sees every 3rd event's clock and count, and a watched run fires the same
+ * events at the same times as an unwatched one. */
+typedef struct {
+  GArray *fired_at;   /* stats.fired at each call */
+  GArray *clock;      /* sim_sched_now at each call */
+} Watch;
+
+static void
+watch_record(const SimSched *s, void *ctx)
+{
+  Watch *w = ctx;
+  uint64_t fired = sim_sched_stats(s)->fired;
+  SimTime now = sim_sched_now(s);
+  g_array_append_val(w->fired_at, fired);
+  g_array_append_val(w->clock, now);
+}
+
+static void
+watch_is_called_every_n_events_and_changes_nothing(void)
+{
+  Rec plain, watched;
+  rec_init(&plain);
+  rec_init(&watched);
+  Tag tags[2][10];
+  Rec *recs[2] = { &plain, &watched };
+  Watch w = { g_array_new(FALSE, FALSE, sizeof(uint64_t)),
+              g_array_new(FALSE, FALSE, sizeof(SimTime)) };
+  sim_sched_set_watch(watched.s, 3, watch_record, &w);
+  for (int k = 0; k < 2; k++)
+    for (uint32_t i = 0; i < 10; i++) {
+      tags[k][i] = (Tag){ recs[k], i };
+      sim_sched_at(recs[k]->s, (SimTime)(10 - i) * 100, record_fire, &tags[k][i]);
+    }
+  sim_sched_run(plain.s, SIM_TIME_MAX);
+  sim_sched_run(watched.s, SIM_TIME_MAX);
+  CU_ASSERT_EQUAL_FATAL(w.fired_at->len, 3);
+  for (guint i = 0; i < 3; i++) {
+    CU_ASSERT_EQUAL(g_array_index(w.fired_at, uint64_t, i), 3 * (i + 1));
+    /* events fire at 100, 200, ...: the 3rd at 300 */
+    CU_ASSERT_EQUAL(g_array_index(w.clock, SimTime, i), (SimTime)(3 * (i + 1)) * 100);
+  }
+  CU_ASSERT_EQUAL_FATAL(plain.fired->len, watched.fired->len);
+  CU_ASSERT_EQUAL(memcmp(plain.fired->data, watched.fired->data, plain.fired->len * 4), 0);
+  CU_ASSERT_EQUAL(memcmp(plain.times->data, watched.times->data,
+                         plain.times->len * sizeof(SimTime)), 0);
+  /* removed: no more calls */
+  sim_sched_set_watch(watched.s, 0, NULL, NULL);
+  sim_sched_at(watched.s, 5000, record_fire, &tags[1][0]);
+  sim_sched_at(watched.s, 5001, record_fire, &tags[1][1]);
+  sim_sched_at(watched.s, 5002, record_fire, &tags[1][2]);
+  sim_sched_run(watched.s, SIM_TIME_MAX);
+  CU_ASSERT_EQUAL(w.fired_at->len, 3);
+  g_array_free(w.fired_at, TRUE);
+  g_array_free(w.clock, TRUE);
+  rec_clear(&plain);
+  rec_clear(&watched);
+}
+
 void test_sched_register(void);
 void
 test_sched_register(void)
@@ -713,6 +771,8 @@ test_sched_register(void)
     { "matches_reference_on_near_and_far_delays", matches_reference_on_near_and_far_delays },
     { "matches_reference_on_widely_spread_delays", matches_reference_on_widely_spread_delays },
     { "large_queue_drains_in_key_order", large_queue_drains_in_key_order },
+    { "watch_is_called_every_n_events_and_changes_nothing",
+      watch_is_called_every_n_events_and_changes_nothing },
     CU_TEST_INFO_NULL,
   };
   test_add_suite("sched", tests);
