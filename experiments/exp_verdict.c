@@ -535,7 +535,7 @@ exp_verdict_ref_metric(const ExpVerdict *v, guint i)
 static gboolean
 truth(double x)
 {
-  return x != 0;   /* NaN != 0, so NaN counts as true, as the header says */
+  return x != 0 && !isnan(x);   /* a missing figure supports nothing */
 }
 
 /* %.6g without the locale's decimal comma; NaN as "nan" whatever its sign bit (0.0 / 0.0

@@ -20,8 +20,9 @@
  * A comparison yields 1 or 0, and comparisons do not chain ("a < b < c" is an error);
  * "and", "or", "not" treat non-zero as true; the whole expression holds when its value
  * is non-zero. Arithmetic is IEEE double (x / 0 is inf or NaN; every comparison with NaN
- * is false except !=). NaN is non-zero, so on its own it counts as true: a hypothesis
- * that must not hold on a missing figure compares it, e.g. "x > 0" rather than "x". */
+ * is false except !=). NaN counts as false wherever a truth value is taken ("and",
+ * "or", "not", the whole expression): a missing figure (the mean of no runs) never
+ * makes a hypothesis hold by itself. */
 #pragma once
 
 #include <glib.h>

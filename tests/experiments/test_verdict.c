@@ -482,13 +482,14 @@ nan_compares_false_except_not_equal(void)
 }
 
 static void
-nan_alone_counts_as_true(void)
+nan_alone_counts_as_false(void)
 {
-  /* NaN is non-zero: the header's rule, pinned here so that a change is deliberate */
-  ASSERT_HOLDS("two_way.undefined");
-  ASSERT_FAILS("not two_way.undefined");
-  ASSERT_HOLDS("two_way.undefined and 1");
-  ASSERT_HOLDS("0 / 0");
+  /* a missing figure supports nothing: the header's rule, pinned here */
+  ASSERT_FAILS("two_way.undefined");
+  ASSERT_HOLDS("not two_way.undefined");
+  ASSERT_FAILS("two_way.undefined and 1");
+  ASSERT_HOLDS("two_way.undefined or 1");
+  ASSERT_FAILS("0 / 0");
 }
 
 static void
@@ -733,7 +734,7 @@ test_verdict_register(void)
     { "figures_ignore_signs_of_nan_and_zero", figures_ignore_signs_of_nan_and_zero },
     { "figures_are_appended_and_optional", figures_are_appended_and_optional },
     { "nan_compares_false_except_not_equal", nan_compares_false_except_not_equal },
-    { "nan_alone_counts_as_true", nan_alone_counts_as_true },
+    { "nan_alone_counts_as_false", nan_alone_counts_as_false },
     { "division_by_zero_gives_inf_or_nan", division_by_zero_gives_inf_or_nan },
     { "blank_text_is_an_empty_expression", blank_text_is_an_empty_expression },
     { "missing_operand_names_column_and_previous_token",
