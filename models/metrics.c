@@ -43,7 +43,7 @@
   X("syn_data_bytes", "bytes", "payload bytes that arrived on SYNs at listeners (C8)",    \
     (double)n->syn_data_bytes)                                                             \
   X("syn_data_held_peak", "bytes",                                                         \
-    "most SYN payload bytes half-open connections held at once (syn_data=buffer, C8)",    \
+    "most SYN payload bytes half-open connections held at once (syn_data=buffer or accept, C8)",    \
     (double)n->syn_data_held_peak)                                                         \
   X("rtx_syn", "count", "SYN retransmissions", (double)n->rtx_syn)                        \
   X("rtx_synack", "count", "SYN,ACK retransmissions", (double)n->rtx_synack)              \

@@ -715,8 +715,9 @@ detach_from_parent(TcpConn *c)
   c->next = NULL;
 }
 
-/* The SYN data a half-open connection held (syn_data=buffer) is let go: delivered when
- * @deliver (the handshake completed), dropped otherwise. */
+/* The SYN data a half-open connection held is let go: when @deliver (the handshake
+ * completed) it stays readable (buffered data is acknowledged only now; accepted data
+ * was on the SYN,ACK), otherwise it is dropped. */
 static void
 release_syn_data(TcpConn *c, gboolean deliver)
 {
@@ -724,6 +725,8 @@ release_syn_data(TcpConn *c, gboolean deliver)
     return;
   c->oflags &= ~O_SYN_DATA_HELD;
   conn_net(c)->tcp.syn_data_held -= c->rcv_avail;
+  if (deliver && conn_cfg(c)->syn_data == TCP_SYN_DATA_ACCEPT)
+    return;
   if (deliver) {
     c->rcv_nxt += c->rcv_avail;
     c->stats.bytes_rcvd += c->rcv_avail;
@@ -1038,13 +1041,13 @@ on_seg_listen(TcpConn *l, Segment *seg)
   c->iss = choose_iss(c);
   c->snd_una = c->iss;
   c->snd_nxt = c->iss + 1;
-  if (seg->len > 0 && cfg->syn_data == TCP_SYN_DATA_ACCEPT) {
-    /* C8: taken at once, acknowledged on the SYN,ACK */
-    c->rcv_nxt += seg->len;
-    c->rcv_avail = seg->len;
-    c->stats.bytes_rcvd += seg->len;
-  } else if (seg->len > 0 && cfg->syn_data == TCP_SYN_DATA_BUFFER) {
-    /* C8: the half-open connection holds the data until the handshake completes */
+  if (seg->len > 0 && cfg->syn_data != TCP_SYN_DATA_DROP) {
+    /* C8: the half-open connection holds the data until the handshake completes;
+     * accepted data is acknowledged on the SYN,ACK, buffered data only then */
+    if (cfg->syn_data == TCP_SYN_DATA_ACCEPT) {
+      c->rcv_nxt += seg->len;
+      c->stats.bytes_rcvd += seg->len;
+    }
     c->rcv_avail = seg->len;
     c->oflags |= O_SYN_DATA_HELD;
     n->syn_data_held += seg->len;
@@ -1200,8 +1203,10 @@ child_established(TcpConn *c)
     return;
   c->oflags |= O_COMMITTED;
   if (c->oflags & O_SYN_DATA_HELD) {
-    release_syn_data(c, TRUE);        /* C8: buffered SYN data, acknowledged now */
-    send_ack(c);
+    gboolean buffered = conn_cfg(c)->syn_data == TCP_SYN_DATA_BUFFER;
+    release_syn_data(c, TRUE);
+    if (buffered)
+      send_ack(c);                    /* C8: buffered SYN data, acknowledged now */
   }
   l->x->n_embryos--;
   c->flags &= ~F_EMBRYO;
