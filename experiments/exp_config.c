@@ -62,8 +62,8 @@ static const SimKeySpec experiment_keys[] = {
   { "server", "close", SIM_KEY_ENUM, "second", "first: the server closes once its reply "
     "is written; second: once the client's FIN has arrived too", "first|second", 0, 0, 0 },
 
-  { "flooder", "target", SIM_KEY_INT, "0", "server the attackers send to (0 is the "
-    "first)", NULL, R, 0, MAX_HOSTS },
+  { "flooder", "target", SIM_KEY_INT, NULL, "server the attackers send to (0 is the "
+    "first); needed when [topology] attackers > 0", NULL, R, 0, MAX_HOSTS },
   { "flooder", "port", SIM_KEY_INT, NULL, "port the SYNs go to; not set: [server] port",
     NULL, R, 1, 65535 },
   { "flooder", "count", SIM_KEY_INT, "1000", "SYNs each attacker sends", NULL, R, 1,
@@ -284,12 +284,12 @@ exp_config_check(const SimConfig *cfg, GError **error)
                              kind);
   }
 
-  g_auto(GStrv) flooder = sim_config_sections(cfg, "flooder");
-  if (flooder[0] != NULL && attackers == 0)
-    g_string_append_printf(problems, "%s: [flooder]: the flooder has no host to run on: set "
-                           "[topology] attackers to 1 or more\n",
-                           sim_config_section_origin(cfg, "flooder"));
-  if (attackers > 0 && sim_config_get_int(cfg, "flooder", "target") >= servers)
+  /* the attackers are the flooder's hosts: with none, [flooder] is not used */
+  if (attackers > 0 && !sim_config_has(cfg, "flooder", "target"))
+    g_string_append_printf(problems, "%s: [flooder] target: a flooder needs a target: the "
+                           "server its SYNs go to (0 is the first)\n",
+                           sim_config_origin(cfg, "topology", "attackers"));
+  else if (attackers > 0 && sim_config_get_int(cfg, "flooder", "target") >= servers)
     problem(problems, cfg, "flooder", "target", "no server %" G_GINT64_FORMAT " to target "
             "(the topology has %" G_GINT64_FORMAT "; the first is 0)",
             sim_config_get_int(cfg, "flooder", "target"), servers);

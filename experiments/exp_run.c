@@ -198,9 +198,9 @@ run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication, GE
     g_ptr_array_add(r->clients, app_client_new(topology_client(r->topo, i), &cc));
   }
 
-  guint target = (guint)sim_config_get_int(cfg, "flooder", "target");
   AppFlooderConfig fc;
   for (guint k = 0; k < topology_n_attackers(r->topo); k++) {
+    guint target = (guint)sim_config_get_int(cfg, "flooder", "target");
     if (!exp_flooder_config(cfg, host_addr(topology_server(r->topo, target)), &fc))
       break;
     g_ptr_array_add(r->flooders, app_flooder_new(topology_attacker(r->topo, k), &fc));

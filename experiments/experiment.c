@@ -115,7 +115,8 @@ load_report(Experiment *e, GString *problems)
   const char *text = sim_config_get_string(e->base, "metrics", "report");
   guint n = exp_metric_count();
   gboolean *want = g_new0(gboolean, n);
-  if (g_strcmp0(g_strstrip(g_strdup(text)), "all") == 0) {
+  g_autofree char *trimmed = g_strstrip(g_strdup(text));
+  if (strcmp(trimmed, "all") == 0) {
     for (guint i = 0; i < n; i++)
       want[i] = TRUE;
   } else {
