@@ -1378,13 +1378,19 @@ on_seg_synced(TcpConn *c, Segment *seg)
         arm_timer(c, conn_cfg(c)->fin_wait_2_timeout);
     }
     break;
+  /* With our FIN still unacknowledged, data written before the close may still wait for
+   * window: the ACK that opens it lets more (and the FIN) go. */
   case TCP_CLOSING:
     if (fin_acked(c))
       enter_time_wait(c, "rcv ACK of FIN");
+    else
+      output(c);
     return;
   case TCP_LAST_ACK:
     if (fin_acked(c))
       enter_closed(c, TCP_OK, "rcv ACK of FIN");
+    else
+      output(c);
     return;
   default:
     break;

@@ -451,6 +451,30 @@ writes_beyond_the_send_buffer_are_cut(void)
   duo_finish(&d, client, server);
 }
 
+/* A reply larger than the client's window, written before the server's close: the
+ * server is in LAST-ACK (or CLOSING) with data still waiting for window, and each ACK
+ * that opens it lets more go, then the FIN. The whole reply arrives and both ends
+ * finish, whichever closes first. */
+static void
+reply_beyond_the_window_is_sent_after_the_close(void)
+{
+  for (int k = 0; k < 2; k++) {
+    Pair d;
+    duo_init(&d, NULL, 9, 0.0);
+    AppServerConfig scfg = server_config(100, 200000, k == 1);
+    AppServer *server = server_new(&d, &scfg);
+    AppClientConfig ccfg = client_config(2, k == 0 ? APP_CLOSE_FIRST : APP_CLOSE_SECOND, 100);
+    AppClient *client = app_client_new(d.client, &ccfg);
+    sim_sched_run(d.sched, 10 * SIM_S);
+    CU_ASSERT_TRUE(app_client_done(client));
+    CU_ASSERT_EQUAL(app_client_stats(client)->completed, 2);
+    CU_ASSERT_EQUAL(app_client_stats(client)->bytes_rcvd, 400000);
+    CU_ASSERT_EQUAL(app_server_stats(server)->completed, 2);
+    CU_ASSERT_EQUAL(d.net->tcp.last_ack_timeouts, 0);
+    duo_finish(&d, client, server);
+  }
+}
+
 /* A listener of the test's that aborts whatever it accepts. */
 static void
 abort_on_accept(TcpConn *l, void *app)
@@ -908,6 +932,8 @@ test_app_register(void)
     { "lost_syns_time_out_after_the_retries", lost_syns_time_out_after_the_retries },
     { "time_wait_on_the_only_port_leaves_no_port", time_wait_on_the_only_port_leaves_no_port },
     { "service_time_delays_the_reply", service_time_delays_the_reply },
+    { "reply_beyond_the_window_is_sent_after_the_close",
+      reply_beyond_the_window_is_sent_after_the_close },
     { "writes_beyond_the_send_buffer_are_cut", writes_beyond_the_send_buffer_are_cut },
     { "reset_after_established_counts_as_reset", reset_after_established_counts_as_reset },
     { "server_counts_a_reset_client", server_counts_a_reset_client },
