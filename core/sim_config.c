@@ -623,13 +623,13 @@ sim_config_set_override(SimConfig *cfg, const char *assignment, GError **error)
   g_autofree char *origin = g_strconcat("--set ", assignment, NULL);
   /* taken literally: the shell has already done the quoting */
   g_autofree char *value = g_strstrip(g_strdup(eq + 1));
-  sim_config_set(cfg, lhs, dot + 1, value, origin);
+  sim_config_set(cfg, lhs, dot + 1, value, origin, NULL);
   return TRUE;
 }
 
 void
 sim_config_set(SimConfig *cfg, const char *section, const char *key, const char *value,
-               const char *origin)
+               const char *origin, const char *base_dir)
 {
   g_return_if_fail(cfg != NULL && section != NULL && key != NULL && value != NULL);
   g_return_if_fail(name_is_valid(section) && name_is_valid(key));
@@ -641,6 +641,7 @@ sim_config_set(SimConfig *cfg, const char *section, const char *key, const char 
   e->key = g_strdup(key);
   e->value = g_strdup(value);
   e->origin = g_strdup(origin);
+  e->base_dir = g_strdup(base_dir);
   e->from_override = TRUE;
   e->seq = seq;
   g_hash_table_replace(s->entries, e->key, e);
@@ -1234,14 +1235,33 @@ append_escaped(GString *out, const char *value)
   }
 }
 
+/* "empirical(PATH)" with PATH made absolute (from @base_dir, else the current folder), so
+ * the text reads the same file wherever it is saved; any other value as it is. */
+static char *
+value_with_absolute_file(const char *value, const char *base_dir)
+{
+  g_autofree char *v = g_strstrip(g_strdup(value));
+  const char *prefix = "empirical(";
+  size_t n = strlen(v);
+  if (!g_str_has_prefix(v, prefix) || n < strlen(prefix) + 2 || v[n - 1] != ')')
+    return g_strdup(value);
+  g_autofree char *path = g_strstrip(g_strndup(v + strlen(prefix), n - strlen(prefix) - 1));
+  if (g_path_is_absolute(path))
+    return g_strdup(value);
+  g_autofree char *abs = g_canonicalize_filename(path, base_dir);
+  return g_strdup_printf("empirical(%s)", abs);
+}
+
 static void
 append_entry(GString *out, const ConfigEntry *e)
 {
   g_string_append_printf(out, "%s = ", e->key);
-  if (e->bad_escape)
+  if (e->bad_escape) {
     g_string_append(out, e->value);   /* kept as written, so it fails the same way */
-  else
-    append_escaped(out, e->value);
+  } else {
+    g_autofree char *v = value_with_absolute_file(e->value, e->base_dir);
+    append_escaped(out, v);
+  }
   g_string_append_c(out, '\n');
 }
 

@@ -86,10 +86,11 @@ gboolean sim_config_load_data(SimConfig *cfg, const char *data, const char *name
  * here; the value is checked by sim_config_validate() and reported as "--set ...". */
 gboolean sim_config_set_override(SimConfig *cfg, const char *assignment, GError **error);
 /* Sets [@section] @key = @value as an override (it wins over files; later ones win),
- * reported in messages as coming from @origin ("exp.ini:40 [variant.two_way]"). The
- * names must be valid INI names; the value is checked by sim_config_validate(). */
+ * reported in messages as coming from @origin ("exp.ini:40 [variant.two_way]"), with
+ * empirical(file) looked up from @base_dir (NULL: the current folder). The names must be
+ * valid INI names; the value is checked by sim_config_validate(). */
 void sim_config_set(SimConfig *cfg, const char *section, const char *key, const char *value,
-                    const char *origin);
+                    const char *origin, const char *base_dir);
 
 /* Checks every section, key and value against the schema, and that required keys are
  * present. On failure returns FALSE with one SIM_ERROR_INVALID error whose message has
@@ -134,7 +135,8 @@ const char *sim_config_raw(const SimConfig *cfg, const char *section, const char
 const char *sim_config_section_origin(const SimConfig *cfg, const char *section);
 /* The whole config as INI text: every section present, every schema key of those
  * sections with its effective value, defaults included. Loading it back gives the same
- * values. A key with neither value nor default is written as a comment ("# key = (not
+ * values (an empirical(file) with its path made absolute, so the text may be saved
+ * anywhere). A key with neither value nor default is written as a comment ("# key = (not
  * set)"). Owned by the caller. */
 char *sim_config_to_data(const SimConfig *cfg);
 

@@ -136,8 +136,10 @@ cmd_run(int argc, char **argv)
   if (res.verdict != NULL)
     printf("%s\n", res.verdict);
   if (!quiet)
-    printf("%u runs, %" G_GUINT64_FORMAT " events in %.2f s; results in %s\n",
-           e->variants->len * e->replications, res.events, res.wall_seconds, res.outdir);
+    printf("%u run%s, %" G_GUINT64_FORMAT " events in %.2f s; results in %s\n",
+           e->variants->len * e->replications,
+           e->variants->len * e->replications == 1 ? "" : "s", res.events, res.wall_seconds,
+           res.outdir);
   exp_runner_result_clear(&res);
   return 0;
 }
@@ -169,9 +171,10 @@ cmd_validate(int argc, char **argv)
   g_autoptr(Experiment) e = load_or_report("validate", argv[1], overrides);
   if (e == NULL)
     return 2;
-  printf("%s: valid: %u variant%s x %u replication%s = %u runs\n", e->path, e->variants->len,
-         e->variants->len == 1 ? "" : "s", e->replications, e->replications == 1 ? "" : "s",
-         e->variants->len * e->replications);
+  guint runs = e->variants->len * e->replications;
+  printf("%s: valid: %u variant%s x %u replication%s = %u run%s\n", e->path,
+         e->variants->len, e->variants->len == 1 ? "" : "s", e->replications,
+         e->replications == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
   return 0;
 }
 
@@ -192,14 +195,30 @@ print_metrics(gboolean markdown)
   }
 }
 
+/* @text with '|' escaped for a Markdown table cell. */
+static char *
+md_cell(const char *text)
+{
+  GString *out = g_string_new(NULL);
+  for (const char *p = text; *p; p++) {
+    if (*p == '|')
+      g_string_append_c(out, '\\');
+    g_string_append_c(out, *p);
+  }
+  return g_string_free(out, FALSE);
+}
+
 static void
 print_key(const SimKeySpec *s, gboolean markdown)
 {
   const char *type = s->type == SIM_KEY_ENUM ? s->choices : sim_key_type_name(s->type);
   const char *def = s->def ? s->def : (s->flags & SIM_KEY_REQUIRED) ? "(required)" : "(not set)";
-  if (markdown)
-    printf("| `%s` | %s | `%s` | %s |\n", s->key, type, def, s->doc);
-  else
+  if (markdown) {
+    g_autofree char *t = md_cell(type), *d = md_cell(s->doc);
+    g_autofree char *dv = def[0] == '\0' ? g_strdup("(empty)")
+                                         : g_strdup_printf("`%s`", def);
+    printf("| `%s` | %s | %s | %s |\n", s->key, t, dv, d);
+  } else
     printf("  %-20s %-24s %-12s %s\n", s->key, type, def, s->doc);
 }
 
@@ -265,6 +284,12 @@ cmd_keys(int argc, char **argv)
 
 /* ---- list ------------------------------------------------------------------------- */
 
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int
 cmd_list(int argc, char **argv)
 {
@@ -284,7 +309,7 @@ cmd_list(int argc, char **argv)
   while ((n = g_dir_read_name(dir)) != NULL)
     if (g_str_has_suffix(n, ".ini"))
       g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
-  g_ptr_array_sort(names, (GCompareFunc)(void (*)(void))g_strcmp0);
+  g_ptr_array_sort(names, compare_names);
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *file = g_strconcat(names->pdata[i], ".ini", NULL);
     g_autofree char *path = g_build_filename(SYNACK_CONFIG_DIR, file, NULL);

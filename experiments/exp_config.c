@@ -312,13 +312,17 @@ exp_config_check(const SimConfig *cfg, GError **error)
                            terr->message);
   }
 
+  /* the links the topology has (a bottleneck only in a dumbbell), each problem once
+   * however many links share the section that causes it */
   const char *roles[] = { "access", "bottleneck" }, *dirs[] = { "up", "down" };
-  for (guint r = 0; r < 2; r++)
+  g_autoptr(GHashTable) told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint r = 0; r < (strcmp(kind, "dumbbell") == 0 ? 2u : 1u); r++)
     for (guint d = 0; d < 2; d++) {
       g_autoptr(GPtrArray) dists = g_ptr_array_new_with_free_func((GDestroyNotify)sim_dist_free);
       LinkParams lp;
       g_autoptr(GError) lerr = NULL;
-      if (!exp_link_params(cfg, roles[r], dirs[d], &lp, dists, &lerr))
+      if (!exp_link_params(cfg, roles[r], dirs[d], &lp, dists, &lerr) &&
+          g_hash_table_add(told, g_strdup(lerr->message)))
         g_string_append_printf(problems, "%s\n", lerr->message);
     }
 
@@ -463,7 +467,7 @@ exp_tcp_materialize(SimConfig *cfg)
                                         NULL);
   for (guint i = 0; i + 1 < kv->len; i += 2)
     if (!sim_config_has(cfg, "tcp", kv->pdata[i]))
-      sim_config_set(cfg, "tcp", kv->pdata[i], kv->pdata[i + 1], origin);
+      sim_config_set(cfg, "tcp", kv->pdata[i], kv->pdata[i + 1], origin, NULL);
 }
 
 /* ---- links ----------------------------------------------------------------------- */
@@ -520,8 +524,8 @@ exp_link_params(const SimConfig *cfg, const char *role, const char *dir, LinkPar
     /* the only cross-key rule: hold needs hold_time */
     const char *sec = SEC("hold");
     const char *origin = sim_config_origin(cfg, sec, "hold");
-    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: [%s] %s (links %s, %s)", origin,
-                sec, lerr->message, role, dir);
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s: [%s] %s", origin, sec,
+                lerr->message);
     return FALSE;
   }
 #undef SEC

@@ -339,7 +339,8 @@ default_outdir(const Experiment *e, GDateTime *now)
 static char *
 make_temp_dir(const char *outdir, GError **error)
 {
-  if (g_file_test(outdir, G_FILE_TEST_EXISTS)) {
+  GStatBuf st;
+  if (g_lstat(outdir, &st) == 0) {   /* a dangling symbolic link is in the way too */
     g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "output folder '%s' already exists: choose "
                 "another (-o DIR) or remove it", outdir);
     return NULL;
@@ -395,6 +396,9 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
   memset(result, 0, sizeof *result);
   g_autoptr(GDateTime) start = g_date_time_new_now_utc();
   g_autofree char *outdir = opt->outdir ? g_strdup(opt->outdir) : default_outdir(e, start);
+  /* "DIR/" names DIR, not a folder inside it */
+  for (size_t n = strlen(outdir); n > 1 && outdir[n - 1] == '/'; n--)
+    outdir[n - 1] = '\0';
   g_autofree char *tmp = make_temp_dir(outdir, error);
   if (tmp == NULL)
     return EXP_RUNNER_BAD_OUTPUT;

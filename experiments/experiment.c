@@ -72,7 +72,8 @@ config_build(const Experiment *e, const char *variant, const char *const *overri
         continue;
       }
       g_autofree char *where = g_strdup_printf("%s [%s]", origin, section);
-      sim_config_set(cfg, target, dot + 1, sim_config_raw(cfg, section, *k), where);
+      g_autofree char *dir = g_path_get_dirname(e->path);
+      sim_config_set(cfg, target, dot + 1, sim_config_raw(cfg, section, *k), where, dir);
     }
   }
   for (const char *const *o = overrides; o && *o; o++)
@@ -112,7 +113,9 @@ static void
 load_report(Experiment *e, GString *problems)
 {
   e->report = g_array_new(FALSE, FALSE, sizeof(guint));
-  const char *text = sim_config_get_string(e->base, "metrics", "report");
+  const char *text = sim_config_raw(e->base, "metrics", "report");
+  if (text == NULL)
+    text = "all";
   guint n = exp_metric_count();
   gboolean *want = g_new0(gboolean, n);
   g_autofree char *trimmed = g_strstrip(g_strdup(text));
@@ -158,10 +161,11 @@ has_variant_section(const Experiment *e, const char *name)
 static void
 load_verdict(Experiment *e, GString *problems)
 {
-  if (!sim_config_has(e->base, "verdict", "expect"))
+  const char *text = sim_config_raw(e->base, "verdict", "expect");
+  if (text == NULL)
     return;
   const char *origin = sim_config_origin(e->base, "verdict", "expect");
-  e->expect = g_strdup(sim_config_get_string(e->base, "verdict", "expect"));
+  e->expect = g_strdup(text);
   g_autoptr(GError) err = NULL;
   e->verdict = exp_verdict_parse(e->expect, &err);
   if (e->verdict == NULL) {
@@ -206,17 +210,11 @@ experiment_load(const char *path, const char *const *overrides, GError **error)
                 path);
     return NULL;
   }
-  if (!config_check(e->base, problems)) {
-    /* the variants would repeat the same problems */
-    g_string_truncate(problems, problems->len - 1);
-    g_set_error_literal(error, SIM_ERROR, SIM_ERROR_INVALID, problems->str);
-    return NULL;
-  }
-
-  e->seed = (uint64_t)sim_config_get_int(e->base, "experiment", "seed");
-  e->replications = (guint)sim_config_get_int(e->base, "experiment", "replications");
-  const char *name = sim_config_get_string(e->base, "experiment", "name");
-  if (name[0] != '\0') {
+  /* with the base invalid, the variants would only repeat its problems; the name, the
+   * metric list and the verdict are still checked, from the text as given */
+  gboolean base_ok = config_check(e->base, problems);
+  const char *name = sim_config_raw(e->base, "experiment", "name");
+  if (name != NULL && name[0] != '\0') {
     e->name = g_strdup(name);
   } else {
     g_autofree char *base = g_path_get_basename(path);
@@ -226,7 +224,17 @@ experiment_load(const char *path, const char *const *overrides, GError **error)
   if (!name_is_safe(e->name))
     g_string_append_printf(problems, "%s: [experiment] name: '%s' cannot name an output "
                            "folder (letters, digits, '_', '-' and '.' only)\n",
-                           sim_config_origin(e->base, "experiment", "name"), e->name);
+                           name != NULL ? sim_config_origin(e->base, "experiment", "name")
+                                        : path, e->name);
+  if (!base_ok) {
+    load_report(e, problems);
+    load_verdict(e, problems);
+    g_string_truncate(problems, problems->len - 1);
+    g_set_error_literal(error, SIM_ERROR, SIM_ERROR_INVALID, problems->str);
+    return NULL;
+  }
+  e->seed = (uint64_t)sim_config_get_int(e->base, "experiment", "seed");
+  e->replications = (guint)sim_config_get_int(e->base, "experiment", "replications");
 
   g_auto(GStrv) sections = sim_config_sections(e->base, "variant.");
   for (char **s = sections; *s; s++) {
@@ -256,8 +264,10 @@ experiment_load(const char *path, const char *const *overrides, GError **error)
     ExpVariant *v = g_new0(ExpVariant, 1);
     v->name = g_strdup("base");
     v->cfg = config_build(e, NULL, overrides, problems, &err);
-    g_assert(v->cfg != NULL && config_check(v->cfg, problems));
     g_ptr_array_add(e->variants, v);
+    /* the same text as the base, which passed */
+    gboolean ok = v->cfg != NULL && config_check(v->cfg, problems);
+    g_assert(ok);
   }
   load_report(e, problems);
   load_verdict(e, problems);
@@ -285,17 +295,16 @@ char *
 experiment_resolved(const Experiment *e)
 {
   g_return_val_if_fail(e != NULL, NULL);
-  /* a copy of the base with every TCP value written out ... */
-  g_autoptr(SimConfig) cfg = sim_config_new(e->schema);
-  if (!sim_config_load_file(cfg, e->path, NULL))
+  /* the base built again (file and --set, empirical files found as they were), with
+   * the name it ran under and every TCP value written out ... */
+  g_autoptr(GString) ignored = g_string_new(NULL);
+  g_autoptr(SimConfig) cfg = config_build(e, NULL, (const char *const *)e->overrides, ignored,
+                                          NULL);
+  if (cfg == NULL)
     return NULL;
-  g_auto(GStrv) sections = sim_config_sections(e->base, NULL);
-  for (char **s = sections; *s; s++) {
-    g_auto(GStrv) keys = sim_config_keys(e->base, *s);
-    for (char **k = keys; *k; k++)
-      sim_config_set(cfg, *s, *k, sim_config_raw(e->base, *s, *k),
-                     sim_config_origin(e->base, *s, *k));
-  }
+  if (sim_config_raw(cfg, "experiment", "name") == NULL ||
+      sim_config_raw(cfg, "experiment", "name")[0] == '\0')
+    sim_config_set(cfg, "experiment", "name", e->name, "the file's name", NULL);
   if (!sim_config_validate(cfg, NULL))
     return NULL;
   g_autoptr(GPtrArray) base_tcp = exp_tcp_effective(cfg);
@@ -308,18 +317,22 @@ experiment_resolved(const Experiment *e)
       continue;
     /* a --set beats a variant: where both set a key, the file says what ran */
     for (char **o = e->overrides; o && *o; o++) {
+      /* "sec.key=value", spelt as sim_config_set_override reads it */
       const char *eq = strchr(*o, '=');
-      g_autofree char *key = g_strstrip(g_strndup(*o, (gsize)(eq - *o)));
+      g_autofree char *lhs = g_strndup(*o, (gsize)(eq - *o));
+      char *dot = strrchr(lhs, '.');
+      *dot = '\0';
+      g_autofree char *key = g_strconcat(g_strstrip(lhs), ".", g_strstrip(dot + 1), NULL);
       g_autofree char *value = g_strstrip(g_strdup(eq + 1));
       if (sim_config_raw(cfg, section, key) != NULL)
-        sim_config_set(cfg, section, key, value, "--set");
+        sim_config_set(cfg, section, key, value, "--set", NULL);
     }
     g_autoptr(GPtrArray) kv = exp_tcp_effective(v->cfg);
     for (guint k = 0; k + 1 < kv->len; k += 2) {
       g_autofree char *key = g_strconcat("tcp.", (char *)kv->pdata[k], NULL);
       if (strcmp(kv->pdata[k + 1], base_tcp->pdata[k + 1]) != 0 &&
           sim_config_raw(cfg, section, key) == NULL)
-        sim_config_set(cfg, section, key, kv->pdata[k + 1], "preset");
+        sim_config_set(cfg, section, key, kv->pdata[k + 1], "preset", NULL);
     }
   }
   return sim_config_to_data(cfg);
