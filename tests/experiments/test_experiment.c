@@ -659,6 +659,19 @@ static const char *const resolved_overrides[] = {
   NULL,
 };
 
+/* @e's resolved text, saved as @copy in a fresh folder and loaded back, is the same
+ * experiment. */
+static void
+assert_round_trip(const Experiment *e, const char *copy)
+{
+  g_autofree char *dir = tmp_dir_new();
+  g_autoptr(Experiment) back = reload_resolved(e, dir, copy, NULL);
+  CU_ASSERT_PTR_NOT_NULL(back);
+  if (back != NULL)
+    assert_same_experiment(e, back);
+  tmp_dir_remove(dir);
+}
+
 static void
 resolved_text_loads_back_with_the_same_settings(void)
 {
@@ -706,12 +719,7 @@ resolved_text_without_overrides_loads_back(void)
   g_autoptr(Experiment) e = load_ok("resolved.ini", NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
   CU_ASSERT_EQUAL(tcp_of(variant_named(e, "rfc")->cfg, "client").time_wait, 3 * SIM_S);
-  g_autofree char *dir = tmp_dir_new();
-  g_autoptr(Experiment) back = reload_resolved(e, dir, "copy.ini", NULL);
-  CU_ASSERT_PTR_NOT_NULL(back);
-  if (back != NULL)
-    assert_same_experiment(e, back);
-  tmp_dir_remove(dir);
+  assert_round_trip(e, "copy.ini");
 }
 
 static void
@@ -758,12 +766,7 @@ resolved_text_of_a_file_without_attackers_loads_back(void)
 {
   g_autoptr(Experiment) e = load_ok("plain.ini", NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-  g_autofree char *dir = tmp_dir_new();
-  g_autoptr(Experiment) back = reload_resolved(e, dir, "plain.ini", NULL);
-  CU_ASSERT_PTR_NOT_NULL(back);
-  if (back != NULL)
-    assert_same_experiment(e, back);
-  tmp_dir_remove(dir);
+  assert_round_trip(e, "plain.ini");
 }
 
 /* An experiment named after its file (no [experiment] name) keeps that name in its
@@ -794,12 +797,7 @@ resolved_text_keeps_a_set_spelt_with_spaces(void)
   g_autoptr(Experiment) e = load_ok("resolved.ini", spaced);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
   CU_ASSERT_EQUAL(tcp_of(variant_named(e, "rfc")->cfg, "client").time_wait, 9 * SIM_S);
-  g_autofree char *dir = tmp_dir_new();
-  g_autoptr(Experiment) back = reload_resolved(e, dir, "spaced.ini", NULL);
-  CU_ASSERT_PTR_NOT_NULL(back);
-  if (back != NULL)
-    assert_same_experiment(e, back);
-  tmp_dir_remove(dir);
+  assert_round_trip(e, "spaced.ini");
 }
 
 /* An empirical(FILE) relative to the experiment file is found from any working
@@ -810,12 +808,7 @@ resolved_text_finds_empirical_files(void)
 {
   g_autoptr(Experiment) e = load_ok("empirical.ini", NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-  g_autofree char *dir = tmp_dir_new();
-  g_autoptr(Experiment) back = reload_resolved(e, dir, "empirical.ini", NULL);
-  CU_ASSERT_PTR_NOT_NULL(back);
-  if (back != NULL)
-    assert_same_experiment(e, back);
-  tmp_dir_remove(dir);
+  assert_round_trip(e, "empirical.ini");
 }
 
 /* ---- bad input -------------------------------------------------------------------- */
