@@ -31,6 +31,10 @@
     (double)n->last_ack_timeouts)                                                          \
   X("last_ack_resets", "count", "connections that left LAST-ACK on a RST (C17)",          \
     (double)n->last_ack_resets)                                                            \
+  X("time_wait_reacks", "count", "resent FINs acknowledged again from TIME-WAIT, each "    \
+    "restarting it (C15)", (double)n->time_wait_reacks)                                    \
+  X("time_wait_resets", "count", "TIME-WAITs ended early by a RST (RFC 1337's hazard)",   \
+    (double)n->time_wait_resets)                                                           \
   X("connect_refused", "count", "active opens answered with RST", (double)n->connect_refused) \
   X("connect_timed_out", "count", "active opens that gave up their SYN retries",          \
     (double)n->connect_timed_out)                                                          \

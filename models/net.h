@@ -37,6 +37,8 @@ typedef struct {
   SimTime wasted_time;                  /* from commitment to CLOSED */
   uint64_t stale_segs, stale_bytes;
   uint64_t last_ack_timeouts, last_ack_resets;          /* left LAST-ACK otherwise (C17) */
+  uint64_t time_wait_reacks;     /* a resent FIN acknowledged again from TIME-WAIT (C15) */
+  uint64_t time_wait_resets;     /* TIME-WAITs a RST ended early (RFC 1337's hazard) */
   uint64_t connect_refused, connect_timed_out, connect_no_port;
   uint64_t syn_backlog_drops, accept_backlog_drops;
   uint64_t syn_data_bytes, syn_data_held, syn_data_held_peak;   /* bytes on SYNs (C8) */

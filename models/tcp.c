@@ -1230,8 +1230,10 @@ on_seg_time_wait(TcpConn *c, Segment *seg)
 {
   if (seg->flags & TCP_RST) {
     /* RFC 1337's hazard: a RST assassinates TIME-WAIT unless the knob says ignore it */
-    if (seg->seq == c->rcv_nxt && conn_cfg(c)->rst_in_time_wait)
+    if (seg->seq == c->rcv_nxt && conn_cfg(c)->rst_in_time_wait) {
+      conn_net(c)->tcp.time_wait_resets++;
       enter_closed(c, TCP_OK, "rcv RST in TIME-WAIT");
+    }
     return FALSE;
   }
   if ((seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && tcp_seq_gt(seg->seq, c->rcv_nxt)) {
@@ -1239,6 +1241,7 @@ on_seg_time_wait(TcpConn *c, Segment *seg)
     return TRUE;
   }
   if ((seg->flags & TCP_FIN) && seg->seq + seg_seq_len(seg) == c->rcv_nxt) {
+    conn_net(c)->tcp.time_wait_reacks++;      /* C15: the last ACK was lost */
     send_ack(c);
     arm_timer(c, conn_cfg(c)->time_wait);
     return FALSE;

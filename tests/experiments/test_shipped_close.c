@@ -245,6 +245,10 @@ close_lost_last_ack_is_acked_again_from_time_wait(void)
   double conns = fig(&s, v, "conns_opened");
   CHECK(&s, fig(&s, v, "segments_lost") > 0, v, "segments_lost");
   CHECK(&s, fig(&s, v, "rtx_fin") > 0, v, "rtx_fin");
+  /* each lost last ACK brings a FIN again, acknowledged again from TIME-WAIT */
+  CHECK(&s, fig(&s, v, "time_wait_reacks") > 0, v, "time_wait_reacks");
+  CHECK(&s, fig(&s, v, "time_wait_reacks") <= fig(&s, v, "rtx_fin"), v, "time_wait_reacks");
+  CHECK(&s, fig(&s, "clean", "time_wait_reacks") == 0, "clean", "time_wait_reacks");
   double tw = fig(&s, v, "time_time_wait") / fig(&s, v, "time_wait_entered");
   CHECK(&s, tw > seconds(t.time_wait) + 1e-3, v, "time_time_wait");
   /* the restarts are what the server spent waiting for the ACK of its FIN: its LAST-ACK

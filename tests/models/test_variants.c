@@ -1456,6 +1456,7 @@ rst_in_time_wait_ends_it(void)
   harness_expect_nothing(&h);
   CU_ASSERT_EQUAL_FATAL(host_conn_count(h.host), 1);   /* c not freed */
   CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
+  CU_ASSERT_EQUAL(n->time_wait_resets, 0);
   inject_inc(&h, 2 * SIM_S, 0, SPORT, 32768, TCP_RST, PEER_ISN + 2, 0, 0);
   harness_run_until(&h, 2 * SIM_S - 1);
   CU_ASSERT_EQUAL(n->transitions[TCP_TIME_WAIT][TCP_CLOSED], 0);
@@ -1463,6 +1464,7 @@ rst_in_time_wait_ends_it(void)
   harness_expect_nothing(&h);
   CU_ASSERT_EQUAL(host_conn_count(h.host), 0);
   CU_ASSERT_EQUAL(n->transitions[TCP_TIME_WAIT][TCP_CLOSED], 1);
+  CU_ASSERT_EQUAL(n->time_wait_resets, 1);
   CU_ASSERT_EQUAL(n->state_time[TCP_TIME_WAIT], 2 * SIM_S - 20 * SIM_MS);
   harness_finish(&h);
 }
@@ -1481,6 +1483,7 @@ rst_in_time_wait_ignored_when_off(void)
   CU_ASSERT_EQUAL_FATAL(host_conn_count(h.host), 1);   /* c not freed */
   CU_ASSERT_EQUAL(tcp_state(c), TCP_TIME_WAIT);
   CU_ASSERT_EQUAL(n->transitions[TCP_TIME_WAIT][TCP_CLOSED], 0);
+  CU_ASSERT_EQUAL(n->time_wait_resets, 0);
   CU_ASSERT_EQUAL(tcp_timer_deadline(c), 20 * SIM_MS + 60 * SIM_S);
   harness_run_until(&h, 20 * SIM_MS + 60 * SIM_S - 1);
   CU_ASSERT_EQUAL(host_conn_count(h.host), 1);
@@ -1858,7 +1861,7 @@ metrics_table_names_units_and_docs(void)
   guint len = 0;
   const MetricDef *t = metrics_table(&len);
   CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-  CU_ASSERT_TRUE(len >= 33);
+  CU_ASSERT_TRUE(len >= 35);
   CU_ASSERT_PTR_EQUAL(metrics_table(NULL), t);
   for (guint i = 0; i < len; i++) {
     CU_ASSERT_PTR_NOT_NULL_FATAL(t[i].name);
@@ -1927,6 +1930,8 @@ want_metrics(const NetTcpCounts *n, WantMetric *w)
   W("stale_bytes", "bytes", n->stale_bytes);
   W("last_ack_timeouts", "count", n->last_ack_timeouts);
   W("last_ack_resets", "count", n->last_ack_resets);
+  W("time_wait_reacks", "count", n->time_wait_reacks);
+  W("time_wait_resets", "count", n->time_wait_resets);
   W("connect_refused", "count", n->connect_refused);
   W("connect_timed_out", "count", n->connect_timed_out);
   W("connect_no_port", "count", n->connect_no_port);
@@ -1968,6 +1973,8 @@ metrics_read_takes_each_metric_from_its_counter(void)
   n->stale_bytes = 31;
   n->last_ack_timeouts = 37;
   n->last_ack_resets = 41;
+  n->time_wait_reacks = 107;
+  n->time_wait_resets = 109;
   n->connect_refused = 43;
   n->connect_timed_out = 47;
   n->connect_no_port = 53;
@@ -1992,7 +1999,7 @@ metrics_read_takes_each_metric_from_its_counter(void)
   CU_ASSERT_EQUAL(out[len], -7.25);
   WantMetric want[64];
   guint k = want_metrics(n, want);
-  CU_ASSERT_EQUAL(k, 33);
+  CU_ASSERT_EQUAL(k, 35);
   CU_ASSERT_TRUE(len >= k);
   for (guint i = 0; i < k; i++) {
     int idx = metrics_find(want[i].name);
@@ -2650,6 +2657,7 @@ claim_c15_time_wait_lasts_2_msl_and_reacks_a_resent_fin(void)
   CU_ASSERT_EQUAL(L.d.cli.t_closed, 501 * SIM_MS + 240 * SIM_S);
   CU_ASSERT_EQUAL(L.d.pair.net->tcp.transitions[TCP_TIME_WAIT][TCP_CLOSED], 1);
   CU_ASSERT_EQUAL(L.d.pair.net->tcp.state_time[TCP_TIME_WAIT], 240 * SIM_S);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.time_wait_reacks, 0);
   duo_finish(&L.d);
 
   /* the client's last ACK (its segment 3) is lost */
@@ -2665,6 +2673,7 @@ claim_c15_time_wait_lasts_2_msl_and_reacks_a_resent_fin(void)
   CU_ASSERT_EQUAL(cstate(&L), TCP_TIME_WAIT);
   CU_ASSERT_EQUAL_FATAL(L.d.cli.closed, 0);
   CU_ASSERT_EQUAL(tcp_timer_deadline(L.c), 1501 * SIM_MS + 240 * SIM_S);
+  CU_ASSERT_EQUAL(L.d.pair.net->tcp.time_wait_reacks, 1);
   CU_ASSERT_EQUAL(L.d.srv.closed, 1);
   CU_ASSERT_EQUAL(L.d.srv.t_closed, 1502 * SIM_MS);
   CU_ASSERT_EQUAL(L.d.pair.net->tcp.last_ack_resets, 0);
