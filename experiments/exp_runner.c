@@ -28,7 +28,9 @@ exp_runner_result_clear(ExpRunnerResult *r)
 typedef struct {
   double *values;         /* exp_metric_count() */
   ExpRunLive live;
-  gboolean finished;      /* read on the calling thread only */
+  /* set (release) by the worker once values, info and error are written; the calling
+   * thread reads them only after seeing it (acquire) */
+  _Atomic int finished;
   ExpRunInfo info;
   double wall_seconds;
   GError *error;
@@ -52,6 +54,7 @@ run_job(gpointer data, gpointer user)
   exp_run_watched(v->cfg, k->point, k->replication, b->slots[i].values, &b->slots[i].info,
                   &b->slots[i].live, &b->slots[i].error);
   b->slots[i].wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+  atomic_store_explicit(&b->slots[i].finished, 1, memory_order_release);
   g_async_queue_push(b->finished, GUINT_TO_POINTER(i + 1));
 }
 
@@ -73,17 +76,15 @@ run_all(const Experiment *e, const GArray *runs, RunSlot *slots, const ExpRunner
   gint64 t0 = g_get_monotonic_time();
   for (guint done = 0; done < n;) {
     gpointer got = g_async_queue_timeout_pop(b.finished, 250000);
-    if (got != NULL) {
-      slots[GPOINTER_TO_UINT(got) - 1].finished = TRUE;
+    if (got != NULL)
       done++;
-    }
     if (opt->progress == NULL)
       continue;
     ExpProgress p = { .done = done, .total = n, .eta_seconds = -1 };
     p.wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     for (guint i = 0; i < n; i++) {
       p.events += (guint64)atomic_load_explicit(&slots[i].live.events, memory_order_relaxed);
-      p.sim_seconds += slots[i].finished
+      p.sim_seconds += atomic_load_explicit(&slots[i].finished, memory_order_acquire)
                          ? slots[i].info.sim_seconds
                          : (double)atomic_load_explicit(&slots[i].live.sim_ns,
                                                         memory_order_relaxed) / SIM_S;
@@ -97,6 +98,8 @@ run_all(const Experiment *e, const GArray *runs, RunSlot *slots, const ExpRunner
   }
   g_thread_pool_free(pool, FALSE, TRUE);
   g_async_queue_unref(b.finished);
+  for (guint i = 0; i < n; i++)   /* every worker's writes, seen before they are read */
+    g_assert(atomic_load_explicit(&slots[i].finished, memory_order_acquire));
   for (guint i = 0; i < n; i++)
     if (slots[i].error != NULL) {
       g_propagate_prefixed_error(error, g_steal_pointer(&slots[i].error), "run %u: ", i);
