@@ -17,6 +17,14 @@
 #define SYNACK_CONFIG_DIR "experiments/configs"
 #endif
 
+/* Where the shipped experiments are: $SYNACK_CONFIG_DIR, else the source tree's. */
+static const char *
+config_dir(void)
+{
+  const char *env = g_getenv("SYNACK_CONFIG_DIR");
+  return env != NULL && env[0] != '\0' ? env : SYNACK_CONFIG_DIR;
+}
+
 /* FILE as given when it exists; else, for a bare NAME, the shipped NAME.ini. */
 static char *
 resolve_path(const char *arg)
@@ -25,7 +33,7 @@ resolve_path(const char *arg)
     return g_strdup(arg);
   g_autofree char *file = g_str_has_suffix(arg, ".ini") ? g_strdup(arg)
                                                          : g_strconcat(arg, ".ini", NULL);
-  char *shipped = g_build_filename(SYNACK_CONFIG_DIR, file, NULL);
+  char *shipped = g_build_filename(config_dir(), file, NULL);
   if (g_file_test(shipped, G_FILE_TEST_EXISTS))
     return shipped;
   g_free(shipped);
@@ -299,7 +307,7 @@ cmd_list(int argc, char **argv)
     fprintf(stderr, "synack list: %s\n", err ? err->message : "takes no argument");
     return 2;
   }
-  g_autoptr(GDir) dir = g_dir_open(SYNACK_CONFIG_DIR, 0, &err);
+  g_autoptr(GDir) dir = g_dir_open(config_dir(), 0, &err);
   if (dir == NULL) {
     fprintf(stderr, "synack list: %s\n", err->message);
     return 1;
@@ -312,7 +320,7 @@ cmd_list(int argc, char **argv)
   g_ptr_array_sort(names, compare_names);
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *file = g_strconcat(names->pdata[i], ".ini", NULL);
-    g_autofree char *path = g_build_filename(SYNACK_CONFIG_DIR, file, NULL);
+    g_autofree char *path = g_build_filename(config_dir(), file, NULL);
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autofree char *desc = NULL;
     if (g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))

@@ -81,6 +81,16 @@ endforeach()
 synack_cli_test(cli_keys_tcp 0 "\\[tcp\\]\n(  [^\n]*\n)*  time_wait +duration " keys tcp)
 synack_cli_test(cli_keys_metrics 0 "conns_opened +count " keys metrics)
 synack_cli_test(cli_keys_nosuch 2 "synack keys: no section \\[nosuch\\]" keys nosuch)
+# the shipped experiments, in name order, and from the folder SYNACK_CONFIG_DIR names
+synack_cli_test(cli_list_shipped 0
+  "^close [^\n]*\nhandshake [^\n]*\nhandshake_cost [^\n]*\nport_reuse [^\n]*\nsyn_flood_data [^\n]*\nthree_way_close [^\n]*\ntime_wait [^\n]*\ntwo_way_wasted [^\n]*\n$"
+  list)
+synack_cli_test(cli_list_config_dir 0 "(^|\n)small +[^\n]*\n" list)
+set_tests_properties(cli_list_config_dir PROPERTIES ENVIRONMENT SYNACK_CONFIG_DIR=${exp_data})
+synack_cli_test(cli_run_name_from_config_dir 0 "VERDICT small: SUPPORTED"
+  run small -q -o ${exp_out}/by-name)
+set_tests_properties(cli_run_name_from_config_dir PROPERTIES
+  ENVIRONMENT SYNACK_CONFIG_DIR=${exp_data} FIXTURES_REQUIRED cli_experiments)
 
 add_test(NAME cli_failed_run_leaves_nothing
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_failed_run.sh $<TARGET_FILE:synack> ${exp_data}
