@@ -102,8 +102,7 @@ cmd_run(int argc, char **argv)
     "verdict.txt into the output folder and prints the verdict.\n"
     "Exit status: 0 done (whatever the verdict), 1 a run or the output failed,\n"
     "2 bad usage, an invalid file or an unusable output folder.\n");
-  char **args = argv;   /* the command line as given, for the manifest */
-  g_auto(GStrv) given = g_strdupv(args);
+  g_auto(GStrv) given = g_strdupv(argv);   /* as typed, for the manifest */
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(oc, &argc, &argv, &err)) {
     fprintf(stderr, "synack run: %s\n", err->message);
@@ -121,9 +120,8 @@ cmd_run(int argc, char **argv)
   g_autoptr(Experiment) e = load_or_report("run", argv[1], overrides);
   if (e == NULL)
     return 2;
-  g_autofree char *cmdline0 = g_strdup("synack");
   g_autoptr(GPtrArray) cl = g_ptr_array_new();
-  g_ptr_array_add(cl, cmdline0);
+  g_ptr_array_add(cl, (gpointer) "synack");
   for (char **a = given; *a; a++)
     g_ptr_array_add(cl, *a);
   g_ptr_array_add(cl, NULL);

@@ -130,8 +130,8 @@ static const SimKeySpec link_keys[] = { LINK_KEYS(LINK_BASE) LINK_KEYS(LINK_ROLE
 /* TCP knobs: key, schema type, how the TcpConfig field is stored, range, doc. */
 #define TCP_KEYS(X)                                                                          \
   X(mss, SIM_KEY_INT, U32, 1, 65495, "payload bytes per segment")                           \
-  X(rcv_wnd, SIM_KEY_SIZE, U32, 1, 1073725440, "receive window advertised")                  \
-  X(snd_buf, SIM_KEY_SIZE, U32, 1, 4294967295.0, "most bytes a writer may queue")           \
+  X(rcv_wnd, SIM_KEY_SIZE, SIZE32, 1, 1073725440, "receive window advertised")                  \
+  X(snd_buf, SIM_KEY_SIZE, SIZE32, 1, 4294967295.0, "most bytes a writer may queue")           \
   X(rto_initial, SIM_KEY_DURATION, DUR, 0, 0, "RTO before any RTT sample (RFC 6298: 1s)")   \
   X(rto_min, SIM_KEY_DURATION, DUR, 0, 0, "floor of the RTO (linux 200ms, rfc 1s)")         \
   X(rto_max, SIM_KEY_DURATION, DUR, 0, 0, "ceiling of the RTO with backoff")                \
@@ -174,6 +174,7 @@ static const SimKeySpec link_keys[] = { LINK_KEYS(LINK_BASE) LINK_KEYS(LINK_ROLE
 
 #define CHOICES_INT NULL
 #define CHOICES_U32 NULL
+#define CHOICES_SIZE32 NULL
 #define CHOICES_U16 NULL
 #define CHOICES_DUR NULL
 #define CHOICES_BOOL NULL
@@ -299,7 +300,7 @@ exp_config_check(const SimConfig *cfg, GError **error)
   gboolean tcp_reported = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS(tcp_sections); i++) {
     TcpConfig t;
-    exp_tcp_config(cfg, tcp_sections[i] + 4, &t);
+    exp_tcp_config(cfg, tcp_sections[i] + strlen("tcp."), &t);   /* the role */
     g_autoptr(GError) terr = NULL;
     if (tcp_config_validate(&t, &terr))
       continue;
@@ -335,7 +336,7 @@ exp_config_check(const SimConfig *cfg, GError **error)
 
 /* ---- TCP ------------------------------------------------------------------------- */
 
-typedef enum { F_INT, F_U32, F_U16, F_DUR, F_BOOL, F_ISN, F_SYNDATA } FieldKind;
+typedef enum { F_INT, F_U32, F_SIZE32, F_U16, F_DUR, F_BOOL, F_ISN, F_SYNDATA } FieldKind;
 typedef struct {
   const char *key;
   FieldKind kind;
@@ -344,6 +345,7 @@ typedef struct {
 
 #define KIND_INT F_INT
 #define KIND_U32 F_U32
+#define KIND_SIZE32 F_SIZE32
 #define KIND_U16 F_U16
 #define KIND_DUR F_DUR
 #define KIND_BOOL F_BOOL
@@ -376,9 +378,10 @@ field_apply(const SimConfig *cfg, const char *section, const TcpField *f, TcpCon
     *(int *)p = (int)sim_config_get_int(cfg, section, f->key);
     break;
   case F_U32:
-    *(uint32_t *)p = strcmp(f->key, "mss") == 0
-                       ? (uint32_t)sim_config_get_int(cfg, section, f->key)
-                       : (uint32_t)sim_config_get_size(cfg, section, f->key);
+    *(uint32_t *)p = (uint32_t)sim_config_get_int(cfg, section, f->key);
+    break;
+  case F_SIZE32:
+    *(uint32_t *)p = (uint32_t)sim_config_get_size(cfg, section, f->key);
     break;
   case F_U16:
     *(uint16_t *)p = (uint16_t)sim_config_get_int(cfg, section, f->key);
@@ -428,8 +431,9 @@ field_format(const TcpField *f, const TcpConfig *c)
   case F_INT:
     return g_strdup_printf("%d", *(const int *)p);
   case F_U32:
-    return strcmp(f->key, "mss") == 0 ? g_strdup_printf("%u", *(const uint32_t *)p)
-                                      : g_strdup_printf("%uB", *(const uint32_t *)p);
+    return g_strdup_printf("%u", *(const uint32_t *)p);
+  case F_SIZE32:
+    return g_strdup_printf("%uB", *(const uint32_t *)p);
   case F_U16:
     return g_strdup_printf("%u", (unsigned)*(const uint16_t *)p);
   case F_DUR:

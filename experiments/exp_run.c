@@ -25,7 +25,6 @@ ratio(double a, double b)
   return b > 0 ? a / b : 0.0;
 }
 
-#define S(t) ((double)(t) / SIM_S)
 #define FAILED(c) ((c).refused + (c).timed_out + (c).reset + (c).no_port)
 /* name, unit, doc, value (an expression over `const RunTotals *r`) */
 #define RUN_METRICS(X)                                                                      \
@@ -36,10 +35,10 @@ ratio(double a, double b)
   X("conns_failed", "count", "client connections refused, timed out, reset or without a "  \
     "local port", (double)FAILED(r->client))                                               \
   X("connect_time_mean", "s", "mean time from connect to ESTABLISHED at the client (the "  \
-    "handshake's cost, C7)", ratio(S(r->client.connect_time_sum),                          \
+    "handshake's cost, C7)", ratio(sim_time_to_s(r->client.connect_time_sum),                          \
     (double)(r->client.opened - FAILED(r->client) + r->client.reset)))                     \
   X("completion_time_mean", "s", "mean time from connect to the end of a completed "       \
-    "exchange", ratio(S(r->client.completion_time_sum), (double)r->client.completed))      \
+    "exchange", ratio(sim_time_to_s(r->client.completion_time_sum), (double)r->client.completed))      \
   X("server_accepted", "count", "connections the servers accepted",                        \
     (double)r->server_accepted)                                                            \
   X("server_completed", "count", "accepted connections the servers saw through to the end", \
@@ -63,7 +62,7 @@ ratio(double a, double b)
   X("rst_for_no_conn", "count", "RSTs hosts sent in answer to segments for no connection", \
     (double)r->rst_sent_closed)                                                            \
   X("events", "count", "simulation events fired", (double)r->events)                       \
-  X("sim_seconds", "s", "simulated time at the end of the run", S(r->end))
+  X("sim_seconds", "s", "simulated time at the end of the run", sim_time_to_s(r->end))
 
 #define RUN_DEF(name, unit, doc, value) { name, unit, doc },
 static const MetricDef run_defs[] = { RUN_METRICS(RUN_DEF) };
@@ -305,7 +304,7 @@ exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication, doub
   run_read(&totals, values + nm);
   if (info != NULL) {
     info->events = totals.events;
-    info->sim_seconds = S(totals.end);
+    info->sim_seconds = sim_time_to_s(totals.end);
   }
   if (live != NULL)
     atomic_store_explicit(&live->events, (int64_t)totals.events, memory_order_relaxed);

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "tcp.h"
 
-#define S(t) ((double)(t) / SIM_S)
 
 /* name, unit, doc, value (an expression over `const NetTcpCounts *n`) */
 #define METRICS(X)                                                                        \
@@ -18,7 +17,7 @@
     "passive connections that committed (ESTABLISHED) to a client incarnation that never " \
     "answered after its SYN (C6)", (double)n->wasted_conns)                                \
   X("wasted_seconds", "s", "time wasted connections were held after committing",          \
-    S(n->wasted_time))                                                                     \
+    sim_time_to_s(n->wasted_time))                                                                     \
   X("wasted_bytes", "bytes", "payload bytes sent on wasted connections",                  \
     (double)n->wasted_bytes)                                                               \
   X("stale_segments", "count",                                                             \
@@ -55,18 +54,18 @@
   X("rtx_fin", "count", "FIN retransmissions on timeout (C19)", (double)n->rtx_fin)       \
   X("tail_loss_probes", "count", "tail loss probes sent", (double)n->probes)              \
   X("time_closed", "s", "connection-seconds in CLOSED (listeners' and closed sockets')",  \
-    S(n->state_time[TCP_CLOSED]))                                                                   \
-  X("time_listen", "s", "connection-seconds in LISTEN", S(n->state_time[TCP_LISTEN]))             \
-  X("time_syn_sent", "s", "connection-seconds in SYN-SENT", S(n->state_time[TCP_SYN_SENT]))         \
-  X("time_syn_received", "s", "connection-seconds in SYN-RECEIVED", S(n->state_time[TCP_SYN_RECEIVED])) \
-  X("time_established", "s", "connection-seconds in ESTABLISHED", S(n->state_time[TCP_ESTABLISHED]))   \
-  X("time_fin_wait_1", "s", "connection-seconds in FIN-WAIT-1", S(n->state_time[TCP_FIN_WAIT_1]))     \
-  X("time_fin_wait_2", "s", "connection-seconds in FIN-WAIT-2", S(n->state_time[TCP_FIN_WAIT_2]))     \
-  X("time_close_wait", "s", "connection-seconds in CLOSE-WAIT", S(n->state_time[TCP_CLOSE_WAIT]))     \
-  X("time_closing", "s", "connection-seconds in CLOSING", S(n->state_time[TCP_CLOSING]))           \
-  X("time_last_ack", "s", "connection-seconds in LAST-ACK", S(n->state_time[TCP_LAST_ACK]))         \
+    sim_time_to_s(n->state_time[TCP_CLOSED]))                                                                   \
+  X("time_listen", "s", "connection-seconds in LISTEN", sim_time_to_s(n->state_time[TCP_LISTEN]))             \
+  X("time_syn_sent", "s", "connection-seconds in SYN-SENT", sim_time_to_s(n->state_time[TCP_SYN_SENT]))         \
+  X("time_syn_received", "s", "connection-seconds in SYN-RECEIVED", sim_time_to_s(n->state_time[TCP_SYN_RECEIVED])) \
+  X("time_established", "s", "connection-seconds in ESTABLISHED", sim_time_to_s(n->state_time[TCP_ESTABLISHED]))   \
+  X("time_fin_wait_1", "s", "connection-seconds in FIN-WAIT-1", sim_time_to_s(n->state_time[TCP_FIN_WAIT_1]))     \
+  X("time_fin_wait_2", "s", "connection-seconds in FIN-WAIT-2", sim_time_to_s(n->state_time[TCP_FIN_WAIT_2]))     \
+  X("time_close_wait", "s", "connection-seconds in CLOSE-WAIT", sim_time_to_s(n->state_time[TCP_CLOSE_WAIT]))     \
+  X("time_closing", "s", "connection-seconds in CLOSING", sim_time_to_s(n->state_time[TCP_CLOSING]))           \
+  X("time_last_ack", "s", "connection-seconds in LAST-ACK", sim_time_to_s(n->state_time[TCP_LAST_ACK]))         \
   X("time_time_wait", "s", "connection-seconds in TIME-WAIT (C17: the port-reuse cost)",  \
-    S(n->state_time[TCP_TIME_WAIT]))
+    sim_time_to_s(n->state_time[TCP_TIME_WAIT]))
 
 /* Transitions into state @to from any state. */
 static uint64_t
