@@ -21,13 +21,16 @@ typedef enum {
 } SimLogLevel;
 
 /* A structured trace record: what happened (@kind, a code the emitting model defines),
- * when, to which component, with up to four integer arguments. Models give the codes
- * meaning; the core only carries them to the sink. */
+ * when, to which component, with up to four integer arguments and the object it is
+ * about (@subject: a segment, a connection; NULL when none), lent for the duration of the
+ * sink's call only. Models give the codes and subjects meaning; the core only carries
+ * them to the sink. */
 typedef struct {
   SimTime time;
   uint32_t component;
   uint32_t kind;
   int64_t arg[4];
+  const void *subject;
 } SimTraceRecord;
 
 typedef void (*SimLogSink)(void *ctx, SimLogLevel level, SimTime now, const char *domain,
@@ -82,14 +85,18 @@ sim_trace_enabled(const SimLog *log)
   } while (0)
 
 /* SIM_TRACE(log, now, component, kind, a0, a1, a2, a3): builds the record only when a
- * trace sink is set. */
-#define SIM_TRACE(log, now, component, kind, a0, a1, a2, a3)                           \
+ * trace sink is set. SIM_TRACE_ON(log, now, component, kind, subject, a0, a1, a2, a3)
+ * does the same for a record about @subject. */
+#define SIM_TRACE_ON(log, now, component, kind, subject, a0, a1, a2, a3)              \
   do {                                                                                \
     if (sim_trace_enabled(log)) {                                                     \
-      SimTraceRecord rec_ = { (now), (component), (kind), { (a0), (a1), (a2), (a3) } }; \
+      SimTraceRecord rec_ = { (now), (component), (kind), { (a0), (a1), (a2), (a3) },  \
+                              (subject) };                                            \
       (log)->traced++;                                                                \
       (log)->trace((log)->trace_ctx, &rec_);                                          \
     }                                                                                 \
   } while (0)
+#define SIM_TRACE(log, now, component, kind, a0, a1, a2, a3) \
+  SIM_TRACE_ON(log, now, component, kind, NULL, a0, a1, a2, a3)
 
 G_END_DECLS

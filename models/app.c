@@ -149,13 +149,25 @@ client_count(AppClient *a, AppConnOutcome o)
 /* The connection has its outcome: count it, let go of it (the stack finishes TIME-WAIT
  * or LAST-ACK on its own) and, if sequential, open the next one. */
 static void
+sample_time(GArray *into, const AppTimeSamples *s, SimTime t)
+{
+  if (into != NULL && into->len < s->max) {
+    double v = sim_time_to_s(t);
+    g_array_append_val(into, v);
+  }
+}
+
+static void
 client_finish(AppClientConn *ac, AppConnOutcome o)
 {
   AppClient *a = ac->a;
   SimTime now = net_now(host_net(a->h));
   client_count(a, o);
-  if (o == APP_CONN_COMPLETED)
+  if (o == APP_CONN_COMPLETED) {
     a->stats.completion_time_sum += now - ac->opened;
+    sample_time(a->cfg.samples ? a->cfg.samples->completion : NULL, a->cfg.samples,
+                now - ac->opened);
+  }
   AppConnRecord *r = client_record(a, ac);
   if (r) {
     r->finished = now;
@@ -195,6 +207,8 @@ client_connected(TcpConn *c, void *app)
   AppClient *a = ac->a;
   SimTime now = net_now(host_net(a->h));
   a->stats.connect_time_sum += now - ac->opened;
+  sample_time(a->cfg.samples ? a->cfg.samples->connect : NULL, a->cfg.samples,
+              now - ac->opened);
   AppConnRecord *r = client_record(a, ac);
   if (r)
     r->established = now;

@@ -23,6 +23,14 @@ typedef enum {
                          * close: the server is the active closer */
 } AppCloseOrder;
 
+/* Per-connection times several clients of one run may share, for distributions (CDFs):
+ * the first @max of each kind, in the order they happen, in seconds. */
+typedef struct {
+  guint max;
+  GArray *connect;       /* double: connect to ESTABLISHED */
+  GArray *completion;    /* double: connect to the end of a completed exchange */
+} AppTimeSamples;
+
 typedef struct {
   NetAddr server;
   uint16_t port;
@@ -37,6 +45,7 @@ typedef struct {
                                 * event to write the rest on) */
   AppCloseOrder close;
   gboolean record;             /* keep one AppConnRecord per connection */
+  AppTimeSamples *samples;     /* where to add this client's times, or NULL; not owned */
 } AppClientConfig;
 
 typedef enum {

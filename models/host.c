@@ -234,6 +234,7 @@ host_send(Host *h, Segment *seg)
     return;
   }
   h->stats.segs_out++;
+  SIM_TRACE_ON(h->net->log, net_now(h->net), h->addr, NET_TRACE_HOST_OUT, seg, 0, 0, 0, 0);
   out->deliver(out->ctx, seg);
 }
 
@@ -253,6 +254,7 @@ void
 host_receive(Host *h, Segment *seg)
 {
   h->stats.segs_in++;
+  SIM_TRACE_ON(h->net->log, net_now(h->net), h->addr, NET_TRACE_HOST_IN, seg, 0, 0, 0, 0);
   TcpTuple t = { seg->dst, seg->src, seg->dport, seg->sport };
   TcpConn *c = conn_find(h, &t, tuple_hash(&t));
   if (c == NULL)

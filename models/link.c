@@ -296,6 +296,8 @@ link_deliver(SimSched *s, void *ctx)
    * no segment older than the MSL is ever received */
   if (msl > 0 && sim_sched_now(s) - seg->birth > msl) {
     l->stats.expired++;
+    SIM_TRACE_ON(l->net->log, sim_sched_now(s), 0, NET_TRACE_LINK_DROP, seg, NET_DROP_EXPIRED,
+                 0, 0, 0);
     seg_free(&l->net->segs, seg);
     return;
   }
@@ -348,6 +350,7 @@ link_send(Link *l, Segment *seg)
     /* a segment that finds the transmitter idle starts at once and never queues */
     if (start > now && !queue_admit(l, now, start, wire)) {
       l->stats.queue_drops++;
+      SIM_TRACE_ON(l->net->log, now, 0, NET_TRACE_LINK_DROP, seg, NET_DROP_QUEUE, 0, 0, 0);
       seg_free(&l->net->segs, seg);
       return;
     }
@@ -358,6 +361,7 @@ link_send(Link *l, Segment *seg)
   /* lost after serialization: a corrupted frame still occupied the wire */
   if (lost_on_wire(l)) {
     l->stats.lost++;
+    SIM_TRACE_ON(l->net->log, now, 0, NET_TRACE_LINK_DROP, seg, NET_DROP_LOST, 0, 0, 0);
     seg_free(&l->net->segs, seg);
     return;
   }
@@ -366,6 +370,7 @@ link_send(Link *l, Segment *seg)
   if (p->hold > 0.0 && sim_rng_bernoulli(&l->rng, p->hold)) {
     hold = sim_dist_sample_time(p->hold_time, &l->rng);
     l->stats.held++;
+    SIM_TRACE_ON(l->net->log, now, 0, NET_TRACE_LINK_HELD, seg, hold, 0, 0, 0);
   }
 
   /* the copy is made past the bottleneck (it takes no transmitter time), is never lost
@@ -375,6 +380,7 @@ link_send(Link *l, Segment *seg)
     copy = seg_clone(&l->net->segs, seg);
     copy->dup = 1;
     l->stats.duplicated++;
+    SIM_TRACE_ON(l->net->log, now, 0, NET_TRACE_LINK_DUP, seg, 0, 0, 0, 0);
   }
   schedule_arrival(l, seg, departure, hold);
   if (copy != NULL)

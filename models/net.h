@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
   uint64_t live_conns;                                  /* connections allocated, not freed */
   uint64_t conns_created;
+  uint64_t in_state[NET_TCP_NSTATES];                   /* live connections per state now */
   uint64_t transitions[NET_TCP_NSTATES][NET_TCP_NSTATES]; /* [from][to] */
   /* connection-time spent in each state, added as connections leave it (and when they
    * are freed, so that a torn-down run counts everything) */
@@ -45,6 +46,28 @@ typedef struct {
   uint64_t rtx_syn, rtx_synack, rtx_data, rtx_fin, probes;      /* retransmissions */
 } NetTcpCounts;
 
+/* Trace records the hosts and links emit (SimTraceRecord.kind; tcp.h has the TCP
+ * model's), each about a segment (subject, lent for the call):
+ *   NET_TRACE_HOST_OUT   a host hands @subject to the network; component: its address
+ *   NET_TRACE_HOST_IN    @subject is delivered to a host; component: its address
+ *   NET_TRACE_LINK_DROP  a link drops @subject; arg[0] = NetDropReason
+ *   NET_TRACE_LINK_DUP   a link makes a copy of @subject (the copy's `dup` is set)
+ *   NET_TRACE_LINK_HELD  a link holds @subject back; arg[0] = for how long (ns)
+ * Link records have component 0. */
+enum {
+  NET_TRACE_HOST_OUT = 16,
+  NET_TRACE_HOST_IN,
+  NET_TRACE_LINK_DROP,
+  NET_TRACE_LINK_DUP,
+  NET_TRACE_LINK_HELD,
+};
+
+typedef enum {
+  NET_DROP_LOST,        /* the loss model */
+  NET_DROP_QUEUE,       /* a full drop-tail queue */
+  NET_DROP_EXPIRED,     /* older than the network's MSL on arrival */
+} NetDropReason;
+
 typedef struct Net {
   SimSched *sched;          /* not owned */
   SimLog *log;              /* not owned; never NULL (a silent log if none given) */
@@ -52,6 +75,10 @@ typedef struct Net {
   SimRngStreamId stream;    /* seed, point, replication; .component set per component */
   uint64_t next_incarnation;
   NetTcpCounts tcp;
+  /* When set, called before tcp.in_state changes (at the time of the change): how the
+   * counts are sampled over time without events of their own (exp_record.h). */
+  void (*census)(void *ctx, const struct Net *net);
+  void *census_ctx;
   SimLog silent;
 } Net;
 

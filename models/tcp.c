@@ -107,6 +107,13 @@ tcp_state_name(TcpState s)
   return s < TCP_NSTATES ? state_names[s] : "?";
 }
 
+const char *
+tcp_timer_name(TcpTimerKind k)
+{
+  static const char *const names[] = { "rtx", "probe", "time-wait", "fin-wait-2" };
+  return (unsigned)k < G_N_ELEMENTS(names) ? names[k] : "?";
+}
+
 /* RFC 9293 Figure 5, plus the exits every state has to CLOSED (abort, reset, timeout)
  * and a passive child's LISTEN -> SYN-RECEIVED (the listener's own transition, taken by
  * the new connection it spawns). */
@@ -284,6 +291,18 @@ connect_deadline(const TcpConn *c)
   return c->x ? c->x->connect_deadline : SIM_TIME_NEVER;
 }
 
+/* Every change of the per-state counts goes through here; -1: none. */
+static inline void
+count_move(Net *net, int from, int to)
+{
+  if (G_UNLIKELY(net->census != NULL))
+    net->census(net->census_ctx, net);
+  if (from >= 0)
+    net->tcp.in_state[from]--;
+  if (to >= 0)
+    net->tcp.in_state[to]++;
+}
+
 static TcpConn *
 conn_new(Host *h, const TcpTuple *t, const TcpCallbacks *cb, void *app, TcpState state)
 {
@@ -300,6 +319,7 @@ conn_new(Host *h, const TcpTuple *t, const TcpCallbacks *cb, void *app, TcpState
   Net *net = host_net(h);
   net->tcp.live_conns++;
   net->tcp.conns_created++;
+  count_move(net, -1, (int)state);
   return c;
 }
 
@@ -313,6 +333,7 @@ conn_free(TcpConn *c)
   if (c->flags & F_IN_TABLE)
     host__conn_remove(c->host, c);
   conn_net(c)->tcp.live_conns--;
+  count_move(conn_net(c), c->state, -1);
   g_free(c);
 }
 
@@ -330,8 +351,9 @@ tcp_set_state(TcpConn *c, TcpState to, const char *why)
   c->state_since = now;
   c->state = (uint8_t)to;
   net->tcp.transitions[from][to]++;
-  SIM_TRACE(net->log, now, host_addr(c->host), TCP_TRACE_STATE, (int64_t)c->incarnation, from, to,
-            0);
+  count_move(net, (int)from, (int)to);
+  SIM_TRACE_ON(net->log, now, host_addr(c->host), TCP_TRACE_STATE, c, (int64_t)c->incarnation,
+               from, to, 0);
   SIM_LOG(net->log, SIM_LOG_DEBUG, now, "tcp", "%u:%u conn %" G_GUINT64_FORMAT " %s -> %s (%s)",
           host_addr(c->host), c->t.lport, c->incarnation, state_names[from], state_names[to],
           why);
@@ -397,8 +419,8 @@ emit(TcpConn *c, uint8_t flags, uint32_t seq, uint32_t len)
   s->birth = net_now(net);
   if (!(c->oflags & O_COMPACT))
     c->stats.segs_sent++;
-  SIM_TRACE(net->log, s->birth, host_addr(c->host), TCP_TRACE_SEND, (int64_t)c->incarnation,
-            flags | ((int64_t)len << 8), seq, s->ack);
+  SIM_TRACE_ON(net->log, s->birth, host_addr(c->host), TCP_TRACE_SEND, s,
+               (int64_t)c->incarnation, flags | ((int64_t)len << 8), seq, s->ack);
   host_send(c->host, s);
 }
 
@@ -927,6 +949,14 @@ on_timer(SimSched *s, void *ctx)
 {
   (void)s;
   TcpConn *c = ctx;
+  if (sim_trace_enabled(conn_net(c)->log)) {
+    TcpTimerKind k = (c->flags & F_PROBE_ARMED)     ? TCP_TIMER_PROBE
+                     : c->state == TCP_TIME_WAIT    ? TCP_TIMER_TIME_WAIT
+                     : c->state == TCP_FIN_WAIT_2   ? TCP_TIMER_FIN_WAIT_2
+                                                    : TCP_TIMER_RTX;
+    SIM_TRACE_ON(conn_net(c)->log, conn_now(c), host_addr(c->host), TCP_TRACE_TIMER, c,
+                 (int64_t)c->incarnation, k, 0, 0);
+  }
   enter(c);
   if (c->flags & F_PROBE_ARMED) {
     on_probe_timeout(c);
@@ -1432,6 +1462,12 @@ on_seg_synced(TcpConn *c, Segment *seg)
       news = TRUE;
     }
     need_ack = TRUE;
+  } else if ((seg->flags & TCP_FIN) && tcp_seq_gt(seg->seq, c->rcv_nxt) &&
+             !(c->flags & F_FIN_RCVD)) {
+    /* a FIN past a gap (what came before it was lost) is out of order as data is: a
+     * duplicate ACK asks for the gap, as Linux does */
+    send_ack(c);
+    return;
   }
 
   /* eighth: FIN, when it is the next thing in sequence */
@@ -1486,8 +1522,9 @@ tcp_on_segment(TcpConn *c, Segment *seg)
         tcp_seq_leq(seg->ack, c->snd_nxt))
       c->oflags |= O_CONFIRMED;       /* C6: the client that sent the SYN got our SYN */
   }
-  SIM_TRACE(net->log, net_now(net), host_addr(h), TCP_TRACE_RECV, (int64_t)c->incarnation,
-            seg->flags | ((int64_t)seg->len << 8), seg->seq, seg->ack);
+  SIM_TRACE_ON(net->log, net_now(net), host_addr(h), TCP_TRACE_RECV, seg,
+               (int64_t)c->incarnation, seg->flags | ((int64_t)seg->len << 8), seg->seq,
+               seg->ack);
   gboolean to_listener = FALSE;
   switch (c->state) {
   case TCP_CLOSED:

@@ -137,16 +137,32 @@ typedef enum {
 
 const char *tcp_err_name(TcpErr e);  /* "ECONNREFUSED", ... */
 
-/* Trace records the model emits (SimTraceRecord.kind), with the sending host's address
- * as component and arg[0] the connection's incarnation:
- *   TCP_TRACE_STATE  arg[1] = old state, arg[2] = new state
- *   TCP_TRACE_SEND   arg[1] = flags | payload length << 8, arg[2] = seq, arg[3] = ack
- *   TCP_TRACE_RECV   as SEND, for a segment handed to the connection */
+/* Trace records the model emits (SimTraceRecord.kind), with the connection's host's
+ * address as component and arg[0] the connection's incarnation:
+ *   TCP_TRACE_STATE  arg[1] = old state, arg[2] = new state; subject: the connection
+ *   TCP_TRACE_SEND   arg[1] = flags | payload length << 8, arg[2] = seq, arg[3] = ack;
+ *                    subject: the segment
+ *   TCP_TRACE_RECV   as SEND, for a segment handed to the connection
+ *   TCP_TRACE_TIMER  arg[1] = TcpTimerKind of the timer that fired; subject: the
+ *                    connection
+ * A connection lent as subject may be read with the accessors below (tcp_state,
+ * tcp_local_port, tcp_remote_addr, ...), also in TIME-WAIT. */
 typedef enum {
   TCP_TRACE_STATE = 1,
   TCP_TRACE_SEND = 2,
   TCP_TRACE_RECV = 3,
+  TCP_TRACE_TIMER = 4,
 } TcpTraceKind;
+
+typedef enum {
+  TCP_TIMER_RTX,          /* retransmission: SYN, SYN-ACK, data or FIN */
+  TCP_TIMER_PROBE,        /* tail loss or zero-window probe */
+  TCP_TIMER_TIME_WAIT,    /* end of TIME-WAIT */
+  TCP_TIMER_FIN_WAIT_2,   /* orphaned FIN-WAIT-2 gives up */
+} TcpTimerKind;
+
+/* "rtx", "probe", "time-wait", "fin-wait-2". */
+const char *tcp_timer_name(TcpTimerKind k);
 
 /* What the owner of a connection hears. Every member may be NULL. */
 typedef struct {

@@ -422,6 +422,32 @@ established_out_of_order_data_gets_duplicate_ack(void)
   harness_finish(&h);
 }
 
+/* A FIN past a gap is out of order too: a duplicate ACK asks for the gap, the FIN is not
+ * taken (no CLOSE-WAIT, nothing to read); the FIN sent again after the gap is. */
+static void
+established_out_of_order_fin_gets_duplicate_ack(void)
+{
+  Harness h;
+  harness_init(&h, NULL);
+  TcpConn *c = open_active(&h, 0);
+  harness_inject(&h, 20 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 101, 1, 0);
+  harness_run_until(&h, 20 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 1, 0);
+  harness_expect_nothing(&h);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_ESTABLISHED);
+  CU_ASSERT_EQUAL(h.app.readable, 0);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_ACK, PEER_ISN + 1, 1, 100);
+  harness_inject(&h, 30 * SIM_MS, SPORT, 32768, TCP_FIN | TCP_ACK, PEER_ISN + 101, 1, 0);
+  harness_run_until(&h, 30 * SIM_MS);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 101, 0);
+  harness_expect(&h, TCP_ACK, 1, PEER_ISN + 102, 0);
+  CU_ASSERT_EQUAL(tcp_state(c), TCP_CLOSE_WAIT);
+  CU_ASSERT_EQUAL(tcp_readable(c), 100);
+  tcp_abort(c);
+  harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 102, 0);
+  harness_finish(&h);
+}
+
 /* ---- closing (C9-C15) ------------------------------------------------------------------ */
 
 /* The active closer: FIN-WAIT-1 (C9), FIN-WAIT-2 on the ACK (C11), TIME-WAIT on the
@@ -878,13 +904,31 @@ typedef struct {
   GArray *recs;   /* SimTraceRecord */
 } TraceLog;
 
+/* What a record's subject says, copied while the sink has it. */
+typedef struct {
+  SimTraceRecord rec;
+  uint8_t flags;            /* the segment's, for segment records */
+  uint32_t seq;
+  TcpState state;           /* the connection's, for state records */
+} TracedRec;
+
 static void
-collect_trace(void *ctx, const SimTraceRecord *rec)
+collect_subject(void *ctx, const SimTraceRecord *rec)
 {
-  g_array_append_val(((TraceLog *)ctx)->recs, *rec);
+  TracedRec t = { .rec = *rec };
+  if (rec->kind == TCP_TRACE_STATE || rec->kind == TCP_TRACE_TIMER) {
+    t.state = tcp_state(rec->subject);
+  } else if (rec->subject != NULL) {
+    const Segment *s = rec->subject;
+    t.flags = s->flags;
+    t.seq = s->seq;
+  }
+  g_array_append_val(((TraceLog *)ctx)->recs, t);
 }
 
-/* Every state change and segment reaches the trace sink, in order, with its fields. */
+/* Every state change and segment reaches the trace sink, in order, with its fields and
+ * its subject: the connection for a state change, the segment for the model's send and
+ * receive and for the host's hand-over to and from the network. */
 static void
 trace_records_state_changes_and_segments(void)
 {
@@ -892,36 +936,56 @@ trace_records_state_changes_and_segments(void)
   harness_init(&h, NULL);
   SimLog log;
   sim_log_init(&log);
-  TraceLog tl = { g_array_new(FALSE, FALSE, sizeof(SimTraceRecord)) };
-  sim_log_set_trace(&log, collect_trace, &tl);
+  TraceLog tl = { g_array_new(FALSE, FALSE, sizeof(TracedRec)) };
+  sim_log_set_trace(&log, collect_subject, &tl);
   h.net->log = &log;
   TcpConn *c = open_active(&h, 0);
   uint64_t inc = tcp_incarnation(c);
+  uint32_t iss = tcp_iss(c);
   tcp_abort(c);
   harness_expect(&h, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 0);
+  enum { OUT = NET_TRACE_HOST_OUT, IN = NET_TRACE_HOST_IN };
   const struct {
     int64_t kind, a1, a2, a3;
     SimTime t;
+    uint8_t flags;          /* segment records: the subject's flags */
+    TcpState state;         /* state records: the subject's state (the new one) */
   } want[] = {
-    { TCP_TRACE_STATE, TCP_CLOSED, TCP_SYN_SENT, 0, 0 },
-    { TCP_TRACE_SEND, TCP_SYN, 0, 0, 0 },
-    { TCP_TRACE_RECV, TCP_SYN | TCP_ACK, PEER_ISN, 1, 10 * SIM_MS },
-    { TCP_TRACE_STATE, TCP_SYN_SENT, TCP_ESTABLISHED, 0, 10 * SIM_MS },
-    { TCP_TRACE_SEND, TCP_ACK, 1, PEER_ISN + 1, 10 * SIM_MS },
-    { TCP_TRACE_SEND, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 10 * SIM_MS },
-    { TCP_TRACE_STATE, TCP_ESTABLISHED, TCP_CLOSED, 0, 10 * SIM_MS },
+    { TCP_TRACE_STATE, TCP_CLOSED, TCP_SYN_SENT, 0, 0, 0, TCP_SYN_SENT },
+    { TCP_TRACE_SEND, TCP_SYN, 0, 0, 0, TCP_SYN, 0 },
+    { OUT, 0, 0, 0, 0, TCP_SYN, 0 },
+    { IN, 0, 0, 0, 10 * SIM_MS, TCP_SYN | TCP_ACK, 0 },
+    { TCP_TRACE_RECV, TCP_SYN | TCP_ACK, PEER_ISN, 1, 10 * SIM_MS, TCP_SYN | TCP_ACK, 0 },
+    { TCP_TRACE_STATE, TCP_SYN_SENT, TCP_ESTABLISHED, 0, 10 * SIM_MS, 0, TCP_ESTABLISHED },
+    { TCP_TRACE_SEND, TCP_ACK, 1, PEER_ISN + 1, 10 * SIM_MS, TCP_ACK, 0 },
+    { OUT, 0, 0, 0, 10 * SIM_MS, TCP_ACK, 0 },
+    { TCP_TRACE_SEND, TCP_RST | TCP_ACK, 1, PEER_ISN + 1, 10 * SIM_MS, TCP_RST | TCP_ACK, 0 },
+    { OUT, 0, 0, 0, 10 * SIM_MS, TCP_RST | TCP_ACK, 0 },
+    { TCP_TRACE_STATE, TCP_ESTABLISHED, TCP_CLOSED, 0, 10 * SIM_MS, 0, TCP_CLOSED },
   };
   CU_ASSERT_EQUAL_FATAL(tl.recs->len, G_N_ELEMENTS(want));
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
-    const SimTraceRecord *r = &g_array_index(tl.recs, SimTraceRecord, i);
+    const TracedRec *t = &g_array_index(tl.recs, TracedRec, i);
+    const SimTraceRecord *r = &t->rec;
     CU_ASSERT_EQUAL(r->kind, want[i].kind);
     CU_ASSERT_EQUAL(r->time, want[i].t);
     CU_ASSERT_EQUAL(r->component, HARNESS_HOST_ADDR);
+    CU_ASSERT_PTR_NOT_NULL(r->subject);
+    if (want[i].kind == OUT || want[i].kind == IN) {
+      CU_ASSERT_EQUAL(t->flags, want[i].flags);
+      continue;
+    }
     CU_ASSERT_EQUAL(r->arg[0], (int64_t)inc);
     CU_ASSERT_EQUAL(r->arg[1], want[i].a1);
     CU_ASSERT_EQUAL(r->arg[2], want[i].a2);
-    if (want[i].kind != TCP_TRACE_STATE)
+    if (want[i].kind == TCP_TRACE_STATE) {
+      CU_ASSERT_EQUAL(t->state, want[i].state);
+    } else {
       CU_ASSERT_EQUAL(r->arg[3], want[i].a3);
+      CU_ASSERT_EQUAL(t->flags, want[i].flags);
+      /* seq relative to the ISS of our side or to the peer's */
+      CU_ASSERT_EQUAL(t->seq - (want[i].kind == TCP_TRACE_SEND ? iss : 0), (uint32_t)want[i].a2);
+    }
   }
   CU_ASSERT_EQUAL(log.traced, G_N_ELEMENTS(want));
   g_array_free(tl.recs, TRUE);
@@ -2934,6 +2998,8 @@ test_tcp_register(void)
       established_sends_mss_segments_and_retransmits_on_timeout },
     { "established_out_of_order_data_gets_duplicate_ack",
       established_out_of_order_data_gets_duplicate_ack },
+    { "established_out_of_order_fin_gets_duplicate_ack",
+      established_out_of_order_fin_gets_duplicate_ack },
     { "active_close_walks_fin_wait_1_fin_wait_2_time_wait_closed",
       active_close_walks_fin_wait_1_fin_wait_2_time_wait_closed },
     { "time_wait_reacks_retransmitted_fin_and_restarts",
