@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_plot.h"
 #include "exp_config.h"
 #include "exp_run.h"
 #include "exp_runner.h"
@@ -83,8 +84,9 @@ cmd_run(int argc, char **argv)
 {
   g_autofree char *outdir = NULL;
   g_auto(GStrv) overrides = NULL;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, trace = FALSE;
   gint jobs = 0;
+  g_autofree char *pcap = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
       "write into DIR (default results/NAME-TIME); it must not exist", "DIR" },
@@ -92,6 +94,10 @@ cmd_run(int argc, char **argv)
       "override a key (repeatable): --set tcp.time_wait=30s", "SECTION.KEY=VALUE" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "runs at once (default: one per core)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print only the verdict", NULL },
+    { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "record the traced hosts' connections "
+      "into trace.csv ([trace] says which; default client0, first replication)", NULL },
+    { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, "trace, and write the traced traffic "
+      "as a pcap capture to FILE", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) oc = g_option_context_new("FILE|NAME - run an experiment");
@@ -99,7 +105,8 @@ cmd_run(int argc, char **argv)
   g_option_context_set_description(oc,
     "FILE is an experiment file; NAME a shipped experiment (synack list).\n"
     "Writes config.resolved.ini, runs.csv, metrics.csv, summary.csv, manifest.json and\n"
-    "verdict.txt into the output folder and prints the verdict.\n"
+    "verdict.txt into the output folder and prints the verdict; with --trace also\n"
+    "trace.csv (synack trace DIR draws its ladder diagrams).\n"
     "Exit status: 0 done (whatever the verdict), 1 a run or the output failed,\n"
     "2 bad usage, an invalid file or an unusable output folder.\n");
   g_auto(GStrv) given = g_strdupv(argv);   /* as typed, for the manifest */
@@ -117,6 +124,21 @@ cmd_run(int argc, char **argv)
     fprintf(stderr, "synack run: --jobs must be >= 1\n");
     return 2;
   }
+  if (pcap != NULL) {    /* before running for minutes, not after */
+    g_autofree char *parent = g_path_get_dirname(pcap);
+    if (!g_file_test(parent, G_FILE_TEST_IS_DIR) || g_file_test(pcap, G_FILE_TEST_IS_DIR)) {
+      fprintf(stderr, "synack run: --pcap %s: %s\n", pcap,
+              g_file_test(pcap, G_FILE_TEST_IS_DIR) ? "is a folder, not a file"
+                                                     : "its folder does not exist");
+      return 2;
+    }
+  }
+  if (trace || pcap != NULL) {   /* as if --set trace.enabled=true came last */
+    guint n = overrides ? g_strv_length(overrides) : 0;
+    overrides = g_renew(char *, overrides, n + 2);
+    overrides[n] = g_strdup("trace.enabled=true");
+    overrides[n + 1] = NULL;
+  }
   g_autoptr(Experiment) e = load_or_report("run", argv[1], overrides);
   if (e == NULL)
     return 2;
@@ -130,6 +152,7 @@ cmd_run(int argc, char **argv)
     .outdir = outdir,
     .jobs = (guint)jobs,
     .argv = (char **)cl->pdata,
+    .pcap = pcap,
     .progress = show_progress,
     .user = &pr,
   };
@@ -141,13 +164,15 @@ cmd_run(int argc, char **argv)
   }
   if (res.verdict != NULL)
     printf("%s\n", res.verdict);
+  /* the [plot.NAME] figures, drawn from the folder now complete under its name */
+  int status = cmd_plot_after_run(e, res.outdir, quiet);
   if (!quiet)
     printf("%u run%s, %" G_GUINT64_FORMAT " events in %.2f s; results in %s\n",
            e->variants->len * e->replications,
            e->variants->len * e->replications == 1 ? "" : "s", res.events, res.wall_seconds,
            res.outdir);
   exp_runner_result_clear(&res);
-  return 0;
+  return status;
 }
 
 /* ---- validate --------------------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include "exp_config.h"
 
 #include <string.h>
+#include "exp_record.h"
 #include "sim_error.h"
 
 /* ---- the schema ------------------------------------------------------------------- */
@@ -79,6 +80,26 @@ static const SimKeySpec experiment_keys[] = {
   { "metrics", "report", SIM_KEY_STRING, "all", "metrics written to runs.csv and "
     "summary.csv, comma-separated (synack keys metrics lists them), or all", NULL, 0, 0,
     0 },
+  { "metrics", "states_every", SIM_KEY_DURATION, "0s", "sample the connections in each "
+    "state this often into states.csv (0s: off)", NULL, 0, 0, 0 },
+  { "metrics", "samples", SIM_KEY_INT, "0", "per-connection times kept per run and kind "
+    "in samples.csv, for CDFs (0: none)", NULL, R, 0, 1e7 },
+
+  { "trace", "enabled", SIM_KEY_BOOL, "false", "record per-connection events into "
+    "trace.csv (synack run --trace; synack trace DIR draws them)", NULL, 0, 0, 0 },
+  { "trace", "hosts", SIM_KEY_STRING, "client0", "hosts whose connections are traced, "
+    "comma-separated: clientN, clientN-M, serverN, attackerN (ranges too), clients, "
+    "servers, attackers, all", NULL, 0, 0, 0 },
+  { "trace", "start", SIM_KEY_DURATION, "0s", "trace from this time on", NULL, 0, 0, 0 },
+  { "trace", "end", SIM_KEY_DURATION, NULL, "trace until this time; not set: to the end",
+    NULL, 0, 0, 0 },
+  { "trace", "replications", SIM_KEY_INT, "1", "replications traced per variant (the "
+    "first ones)", NULL, R, 1, 1e9 },
+  { "trace", "max_events", SIM_KEY_INT, "100000", "events recorded per run at most; a "
+    "'truncated' row marks the cut", NULL, R, 1, 1e9 },
+  { "trace", "pcap", SIM_KEY_BOOL, "false", "also write the traced hosts' traffic as pcap "
+    "files (synack run --pcap FILE)", NULL, 0, 0, 0 },
+
   { "verdict", "expect", SIM_KEY_STRING, NULL, "the hypothesis as a rule over mean "
     "metrics, e.g. two_way.wasted_connections > 0 and three_way.wasted_connections == 0",
     NULL, 0, 0, 0 },
@@ -191,6 +212,36 @@ static const SimKeySpec tcp_keys[] = {
   TCP_KEYS(TCP_BASE) TCP_KEYS(TCP_ROLE)
 };
 
+/* Figures: [plot.NAME] makes figures/NAME.png and NAME.svg from the output folder
+ * (exp_plot.h; what spans keys, such as a metric's name, is checked by exp_plot_check). */
+static const SimKeySpec plot_keys[] = {
+  { "plot.*", "kind", SIM_KEY_ENUM, NULL, "the figure: bars (mean and 95 % CI of metric y "
+    "per variant), lines (y against the setting x, one line per value of group), cdf "
+    "(distribution of y over runs, or over connections for a sample), states (connections "
+    "per TCP state over time)", "bars|lines|cdf|states", SIM_KEY_REQUIRED, 0, 0 },
+  { "plot.*", "y", SIM_KEY_STRING, NULL, "bars, lines, cdf: the metric drawn (synack keys "
+    "metrics); cdf also a sample of samples.csv: connect_time or completion_time; states: "
+    "the states drawn, comma-separated as in RFC 9293 (ESTABLISHED,TIME-WAIT; not set: "
+    "every state ever occupied)", NULL, 0, 0, 0 },
+  { "plot.*", "x", SIM_KEY_STRING, NULL, "lines: the numeric setting, as section.key, whose "
+    "value in each variant is its x coordinate (tcp.time_wait, link.access.up.hold); "
+    "bars: the variants, always", NULL, 0, 0, 0 },
+  { "plot.*", "group", SIM_KEY_STRING, NULL, "lines: a setting, as section.key, whose value "
+    "splits the variants into lines (tcp.handshake); not set: one line", NULL, 0, 0, 0 },
+  { "plot.*", "variants", SIM_KEY_STRING, NULL, "the variants drawn, comma-separated, in "
+    "that order; not set: all", NULL, 0, 0, 0 },
+  { "plot.*", "title", SIM_KEY_STRING, NULL, "title; not set: the experiment, y and what "
+    "is drawn", NULL, 0, 0, 0 },
+  { "plot.*", "xlabel", SIM_KEY_STRING, NULL, "x axis label; not set: what x is and its "
+    "unit (tcp.time_wait (s))", NULL, 0, 0, 0 },
+  { "plot.*", "ylabel", SIM_KEY_STRING, NULL, "y axis label; not set: the metric and its "
+    "unit (wasted_connections (count))", NULL, 0, 0, 0 },
+  { "plot.*", "logx", SIM_KEY_BOOL, "false", "logarithmic x axis", NULL, 0, 0, 0 },
+  { "plot.*", "logy", SIM_KEY_BOOL, "false", "logarithmic y axis", NULL, 0, 0, 0 },
+  { "plot.*", "format", SIM_KEY_ENUM, "both", "images made: png, svg or both (synack plot "
+    "--format overrides it)", "png|svg|both", 0, 0, 0 },
+};
+
 SimSchema *
 exp_schema_new(void)
 {
@@ -198,6 +249,7 @@ exp_schema_new(void)
   sim_schema_add(schema, experiment_keys, G_N_ELEMENTS(experiment_keys));
   sim_schema_add(schema, link_keys, G_N_ELEMENTS(link_keys));
   sim_schema_add(schema, tcp_keys, G_N_ELEMENTS(tcp_keys));
+  sim_schema_add(schema, plot_keys, G_N_ELEMENTS(plot_keys));
   return schema;
 }
 
@@ -326,6 +378,8 @@ exp_config_check(const SimConfig *cfg, GError **error)
           g_hash_table_add(told, g_strdup(lerr->message)))
         g_string_append_printf(problems, "%s\n", lerr->message);
     }
+
+  exp_record_check(cfg, problems);
 
   if (problems->len == 0)
     return TRUE;

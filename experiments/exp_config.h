@@ -1,6 +1,6 @@
 /* exp_config: the keys of an experiment file and how they become model settings.
  *
- * Sections: [experiment] [topology] [link] [tcp] [client] [server] [flooder] [metrics]
+ * Sections: [experiment] [topology] [link] [tcp] [client] [server] [flooder] [metrics] [trace]
  * [verdict], and families whose settings fall back on a wider section:
  *   [link.access] [link.bottleneck]            fall back on [link]
  *   [link.ROLE.up] [link.ROLE.down]            fall back on [link.ROLE], then [link]

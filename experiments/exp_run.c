@@ -134,7 +134,8 @@ run_free(Run *r)
 }
 
 static gboolean
-run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication, GError **error)
+run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication,
+          ExpRecord *record, GError **error)
 {
   r->dists = g_ptr_array_new_with_free_func((GDestroyNotify)sim_dist_free);
   r->clients = g_ptr_array_new_with_free_func((GDestroyNotify)app_client_free);
@@ -153,7 +154,7 @@ run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication, GE
     .point = point,
     .replication = replication,
   };
-  r->net = net_new(r->sched, NULL, &stream);
+  r->net = net_new(r->sched, exp_record_log(record), &stream);
 
   TopoSpec spec;
   exp_topo_spec(cfg, &spec);
@@ -193,6 +194,7 @@ run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication, GE
     AppClientConfig cc;
     exp_client_config(cfg, host_addr(topology_server_of(r->topo, i)), &cc);
     cc.interarrival = r->interarrival;
+    cc.samples = exp_record_samples(record);
     cc.start += (SimTime)i * stagger;
     g_ptr_array_add(r->clients, app_client_new(topology_client(r->topo, i), &cc));
   }
@@ -271,23 +273,25 @@ gboolean
 exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication, double *values,
             ExpRunInfo *info, GError **error)
 {
-  return exp_run_watched(cfg, point, replication, values, info, NULL, error);
+  return exp_run_watched(cfg, point, replication, values, info, NULL, NULL, error);
 }
 
 gboolean
 exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication, double *values,
-                ExpRunInfo *info, ExpRunLive *live, GError **error)
+                ExpRunInfo *info, ExpRunLive *live, ExpRecord *record, GError **error)
 {
   g_return_val_if_fail(cfg != NULL && values != NULL, FALSE);
   Run r = { 0 };
-  if (!run_build(&r, cfg, point, replication, error)) {
+  if (!run_build(&r, cfg, point, replication, record, error)) {
     run_free(&r);
     return FALSE;
   }
   SimTime duration = sim_config_get_duration(cfg, "experiment", "duration");
   if (live != NULL)
     sim_sched_set_watch(r.sched, 1u << 16, watch_run, live);
+  exp_record_start(record, r.net);
   sim_sched_run(r.sched, duration > 0 ? duration : SIM_TIME_MAX);
+  exp_record_finish(record);
 
   RunTotals totals;
   run_totals(&r, &totals);

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <glib.h>
+#include "exp_record.h"
 #include "metrics.h"
 #include "sim_config.h"
 
@@ -40,8 +41,10 @@ typedef struct {
  * distribution file that changed since). */
 gboolean exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication,
                      double *values, ExpRunInfo *info, GError **error);
-/* The same, keeping @live up to date while it runs. */
+/* The same, keeping @live up to date while it runs (may be NULL) and feeding @record
+ * (exp_record.h; may be NULL) with what it asks for. */
 gboolean exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication,
-                         double *values, ExpRunInfo *info, ExpRunLive *live, GError **error);
+                         double *values, ExpRunInfo *info, ExpRunLive *live,
+                         ExpRecord *record, GError **error);
 
 G_END_DECLS

@@ -34,6 +34,7 @@ typedef struct {
   ExpRunInfo info;
   double wall_seconds;
   GError *error;
+  ExpRecord *record;      /* what the run records beyond metrics, or NULL */
 } RunSlot;
 
 typedef struct {
@@ -52,7 +53,7 @@ run_job(gpointer data, gpointer user)
   const ExpVariant *v = g_ptr_array_index(b->e->variants, k->variant);
   gint64 t0 = g_get_monotonic_time();
   exp_run_watched(v->cfg, k->point, k->replication, b->slots[i].values, &b->slots[i].info,
-                  &b->slots[i].live, &b->slots[i].error);
+                  &b->slots[i].live, b->slots[i].record, &b->slots[i].error);
   b->slots[i].wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
   atomic_store_explicit(&b->slots[i].finished, 1, memory_order_release);
   g_async_queue_push(b->finished, GUINT_TO_POINTER(i + 1));
@@ -323,6 +324,69 @@ manifest_json(const Experiment *e, const GArray *runs, const RunSlot *slots,
   return g_string_free(o, FALSE);
 }
 
+/* The records of every run of one kind, in run order, under @header; NULL when no run
+ * recorded that kind. */
+static char *
+records_csv(const Experiment *e, const GArray *runs, const RunSlot *slots, const char *header,
+            gboolean (*has)(const ExpRecord *),
+            void (*rows)(const ExpRecord *, const char *, uint64_t, GString *))
+{
+  GString *out = NULL;
+  for (guint i = 0; i < runs->len; i++) {
+    if (!has(slots[i].record))
+      continue;
+    if (out == NULL)
+      out = g_string_new(header);
+    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
+    const ExpVariant *v = g_ptr_array_index(e->variants, k->variant);
+    rows(slots[i].record, v->name, k->replication, out);
+  }
+  return out ? g_string_free(out, FALSE) : NULL;
+}
+
+/* Where run @i's capture goes: @given (--pcap) itself when one run is traced, else
+ * with "-VARIANT-rN" before its extension; without --pcap, trace[-VARIANT-rN].pcap in
+ * the folder being written. */
+static char *
+pcap_path(const char *given, const char *dir, guint traced, const char *variant,
+          uint64_t replication)
+{
+  g_autofree char *suffix = traced == 1 ? g_strdup("")
+                                        : g_strdup_printf("-%s-r%" G_GUINT64_FORMAT, variant,
+                                                          replication);
+  if (given == NULL) {
+    g_autofree char *name = g_strdup_printf("trace%s.pcap", suffix);
+    return g_build_filename(dir, name, NULL);
+  }
+  const char *dot = strrchr(given, '.'), *slash = strrchr(given, '/');
+  if (dot == NULL || (slash != NULL && dot < slash))
+    dot = given + strlen(given);
+  return g_strdup_printf("%.*s%s%s", (int)(dot - given), given, suffix, dot);
+}
+
+/* Writes the captures of the traced runs; the paths written are added to @written. */
+static gboolean
+write_captures(const Experiment *e, const GArray *runs, const RunSlot *slots,
+               const char *given, const char *dir, GPtrArray *written, GError **error)
+{
+  guint traced = 0;
+  for (guint i = 0; i < runs->len; i++)
+    traced += exp_record_has_trace(slots[i].record);
+  for (guint i = 0; i < runs->len; i++) {
+    if (!exp_record_has_trace(slots[i].record))
+      continue;
+    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
+    const ExpVariant *v = g_ptr_array_index(e->variants, k->variant);
+    if (given == NULL && !sim_config_get_bool(v->cfg, "trace", "pcap"))
+      continue;
+    char *path = pcap_path(given, dir, traced, v->name, k->replication);
+    g_ptr_array_add(written, path);
+    if (!exp_record_pcap(slots[i].record, path, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- the folder ------------------------------------------------------------------- */
 
 static char *
@@ -410,12 +474,17 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
   guint nm = exp_metric_count();
   RunSlot *slots = g_new0(RunSlot, runs->len);
   double *values = g_new0(double, (gsize)runs->len * nm);
-  for (guint i = 0; i < runs->len; i++)
+  for (guint i = 0; i < runs->len; i++) {
+    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
     slots[i].values = values + (gsize)i * nm;
+    slots[i].record = exp_record_new(
+      ((const ExpVariant *)g_ptr_array_index(e->variants, k->variant))->cfg, k->replication);
+  }
   gint64 t0 = g_get_monotonic_time();
   ExpRunnerStatus status = EXP_RUNNER_FAILED;
   SimSummary *sums = NULL;
-  char *files[6][2] = { { 0 } };
+  char *files[9][2] = { { 0 } };
+  g_autoptr(GPtrArray) captures = g_ptr_array_new_with_free_func(g_free);
   guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();
   GDateTime *end = NULL;
   double wall = 0;
@@ -434,6 +503,24 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
   files[nf++][1] = metrics_csv(e);
   files[nf][0] = "summary.csv";
   files[nf++][1] = summary_csv(e, sums);
+  const struct {
+    const char *name, *header;
+    gboolean (*has)(const ExpRecord *);
+    void (*rows)(const ExpRecord *, const char *, uint64_t, GString *);
+  } recorded[] = {
+    { "trace.csv", exp_record_trace_header, exp_record_has_trace, exp_record_trace_csv },
+    { "states.csv", exp_record_states_header, exp_record_has_states, exp_record_states_csv },
+    { "samples.csv", exp_record_samples_header, exp_record_has_samples,
+      exp_record_samples_csv },
+  };
+  for (guint r = 0; r < G_N_ELEMENTS(recorded); r++) {
+    char *text = records_csv(e, runs, slots, recorded[r].header, recorded[r].has,
+                             recorded[r].rows);
+    if (text != NULL) {
+      files[nf][0] = (char *)recorded[r].name;
+      files[nf++][1] = text;
+    }
+  }
   files[nf][0] = "manifest.json";
   files[nf++][1] = manifest_json(e, runs, slots, opt, start, end, wall,
                                  MIN(jobs, runs->len));
@@ -460,6 +547,8 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
     if (!write_file(tmp, files[f][0], files[f][1], error))
       goto out;
   }
+  if (!write_captures(e, runs, slots, opt->pcap, tmp, captures, error))
+    goto out;
   if (g_rename(tmp, outdir) != 0) {
     int err = errno;
     g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot rename '%s' to '%s': %s", tmp, outdir,
@@ -472,15 +561,21 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
     result->events += slots[i].info.events;
   status = EXP_RUNNER_OK;
 out:
-  if (status != EXP_RUNNER_OK)
+  if (status != EXP_RUNNER_OK) {
     remove_temp_dir(tmp);
+    if (opt->pcap != NULL)   /* the captures written outside the folder go with it */
+      for (guint i = 0; i < captures->len; i++)
+        g_unlink(captures->pdata[i]);
+  }
   for (guint f = 0; f < G_N_ELEMENTS(files); f++)
     g_free(files[f][1]);
   g_free(sums);
   if (end != NULL)
     g_date_time_unref(end);
-  for (guint i = 0; i < runs->len; i++)
+  for (guint i = 0; i < runs->len; i++) {
     g_clear_error(&slots[i].error);
+    exp_record_free(slots[i].record);
+  }
   g_free(slots);
   g_free(values);
   return status;

@@ -7,6 +7,8 @@
  *   summary.csv          per variant and metric: n, mean, sd, 95 % CI half-width, min, max
  *   manifest.json        version, commit, command line, seeds, times, host, events
  *   verdict.txt          the hypothesis, the rule and the verdict (if [verdict] expect)
+ *   trace.csv, states.csv, samples.csv, trace*.pcap   what the runs recorded, when the
+ *                        experiment asks (exp_record.h, docs/OUTPUTS.md)
  * The folder is written under a temporary name beside its final one and renamed only
  * when every file is complete, so a folder with the final name is always whole. The same
  * experiment, seed and synack version give byte-identical files, manifest.json aside. */
@@ -29,6 +31,9 @@ typedef struct {
   const char *outdir;         /* NULL: results/<name>-<UTC time> */
   guint jobs;                 /* threads; 0: one per core */
   char **argv;                /* the command line, for the manifest (NULL-terminated) */
+  const char *pcap;           /* NULL, or where the traced runs' captures go instead of
+                               * the folder (one run: this file; several: the variant and
+                               * replication inserted before its extension) */
   /* called on the calling thread after each run finishes and a few times a second
    * between (may be NULL) */
   void (*progress)(const ExpProgress *p, void *user);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "exp_config.h"
+#include "exp_plot.h"
 #include "exp_run.h"
 #include "sim_error.h"
 #include "sim_suggest.h"
@@ -229,6 +230,7 @@ experiment_load(const char *path, const char *const *overrides, GError **error)
   if (!base_ok) {
     load_report(e, problems);
     load_verdict(e, problems);
+    exp_plot_check(e, problems);
     g_string_truncate(problems, problems->len - 1);
     g_set_error_literal(error, SIM_ERROR, SIM_ERROR_INVALID, problems->str);
     return NULL;
@@ -271,6 +273,7 @@ experiment_load(const char *path, const char *const *overrides, GError **error)
   }
   load_report(e, problems);
   load_verdict(e, problems);
+  exp_plot_check(e, problems);
   if (problems->len == 0)
     return g_steal_pointer(&e);
   g_string_truncate(problems, problems->len - 1);

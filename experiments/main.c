@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cmd_experiment.h"
+#include "cmd_plot.h"
+#include "cmd_trace.h"
 #include "pd_run.h"
 #include "selfcheck.h"
 #include "sim_version.h"
@@ -111,6 +113,8 @@ static const Command commands[] = {
   { "validate", "check an experiment file without running it", cmd_validate },
   { "keys", "list the keys experiment files take, or the metrics", cmd_keys },
   { "list", "list the shipped experiments", cmd_list },
+  { "plot", "re-make an output folder's figures", cmd_plot },
+  { "trace", "print a connection's ladder diagram from a traced run", cmd_trace },
   { "selfcheck", "check the random streams and the scheduler on this machine", cmd_selfcheck },
   { "packetdrill", "run packetdrill scripts against the TCP model", cmd_packetdrill },
 };

@@ -111,3 +111,153 @@ add_test(NAME config_doc_in_sync
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/compare_output.sh ${PROJECT_SOURCE_DIR}/docs/CONFIG.md
           "regenerate it: synack keys --markdown > docs/CONFIG.md"
           $<TARGET_FILE:synack> keys --markdown)
+
+# what a run records: byte-identical whatever the thread count, and a capture tshark reads
+add_test(NAME cli_run_recorded_deterministic_across_jobs
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_deterministic.sh $<TARGET_FILE:synack>
+          ${exp_data}/traced.ini ${CMAKE_CURRENT_BINARY_DIR}/cli-recorded-deterministic
+          --trace --set trace.replications=2 --set trace.pcap=true --set trace.hosts=all
+          --set metrics.states_every=5ms --set metrics.samples=50)
+set_tests_properties(cli_run_recorded_deterministic_across_jobs PROPERTIES
+  PASS_REGULAR_EXPRESSION "same files: [^\n]*samples\\.csv states\\.csv summary\\.csv trace-base-r0\\.pcap trace-base-r1\\.pcap trace\\.csv")
+add_test(NAME cli_run_pcap_read_by_tshark
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_pcap_tshark.sh $<TARGET_FILE:synack> ${exp_data}
+          ${CMAKE_CURRENT_BINARY_DIR}/cli-pcap-tshark)
+set_tests_properties(cli_run_pcap_read_by_tshark PROPERTIES SKIP_RETURN_CODE 77)
+synack_cli_test(cli_run_pcap_no_folder 2
+  "synack run: --pcap /nonexistent-synack/x\\.pcap: its folder does not exist"
+  run ${exp_data}/traced.ini --pcap /nonexistent-synack/x.pcap)
+synack_cli_test(cli_run_trace_bad_hosts 2
+  "--set trace\\.hosts=client9: \\[trace\\] hosts: no client9: the topology has 1 clients"
+  run ${exp_data}/traced.ini --trace --set trace.hosts=client9)
+
+# Figures: synack run draws the [plot.NAME] sections into DIR/figures/ once the folder
+# is complete; synack plot DIR draws them again; without gnuplot the data is all written
+# and the figures are said to be skipped (run: exit 0; plot: exit 1).
+synack_cli_test(cli_run_plotted 0
+  "VERDICT plotted: SUPPORTED[^\n]*\nfigures: [^\n]*/plotted/figures/opened\\.png\nfigures: [^\n]*/plotted/figures/connect_time\\.png\nfigures: [^\n]*/plotted/figures/connect_time\\.svg\nfigures: [^\n]*/plotted/figures/connect_cdf\\.svg\nfigures: [^\n]*/plotted/figures/states\\.png\nfigures: [^\n]*/plotted/figures/states\\.svg\n6 runs"
+  run ${exp_data}/plotted.ini -o ${exp_out}/plotted)
+set_tests_properties(cli_run_plotted PROPERTIES FIXTURES_REQUIRED cli_experiments
+  FIXTURES_SETUP cli_plotted)
+synack_cli_test(cli_run_unplotted 0 "" run ${exp_data}/small.ini -q -o ${exp_out}/unplotted)
+set_tests_properties(cli_run_unplotted PROPERTIES FIXTURES_REQUIRED cli_experiments
+  FIXTURES_SETUP cli_unplotted)
+
+synack_cli_test(cli_plot_folder 0
+  "^figures: [^\n]*/plotted/figures/opened\\.png\nfigures: [^\n]*connect_time\\.png\nfigures: [^\n]*connect_time\\.svg\nfigures: [^\n]*connect_cdf\\.svg\nfigures: [^\n]*states\\.png\nfigures: [^\n]*states\\.svg\n$"
+  plot ${exp_out}/plotted)
+synack_cli_test(cli_plot_only_format 0 "^figures: [^\n]*/plotted/figures/opened\\.svg\n$"
+  plot ${exp_out}/plotted --only opened --format svg)
+synack_cli_test(cli_plot_unknown_figure 2
+  "synack plot: plotted declares no figure 'opend'; did you mean 'opened'\\?"
+  plot ${exp_out}/plotted --only opend)
+synack_cli_test(cli_plot_bad_format 2 "synack plot: --format is png, svg or both, not 'gif'"
+  plot ${exp_out}/plotted --format gif)
+synack_cli_test(cli_plot_no_gnuplot 1
+  "synack plot: gnuplot not found \\('/nonexistent-synack/gnuplot' is not a program\\): figures skipped[^\n]*apt-get install gnuplot-nox \\(or \\./scripts/setup\\)"
+  plot ${exp_out}/plotted --only states)
+set_tests_properties(cli_plot_no_gnuplot PROPERTIES
+  ENVIRONMENT SYNACK_GNUPLOT=/nonexistent-synack/gnuplot)
+set_tests_properties(cli_plot_folder cli_plot_only_format cli_plot_unknown_figure
+  cli_plot_bad_format cli_plot_no_gnuplot PROPERTIES FIXTURES_REQUIRED "cli_experiments;cli_plotted")
+synack_cli_test(cli_plot_no_figures 0
+  "synack plot: [^\n]*/unplotted: its experiment declares no figure"
+  plot ${exp_out}/unplotted)
+set_tests_properties(cli_plot_no_figures PROPERTIES
+  FIXTURES_REQUIRED "cli_experiments;cli_unplotted")
+synack_cli_test(cli_plot_missing_folder 2 "synack plot: no output folder '[^']*/no-such-folder'"
+  plot ${exp_out}/no-such-folder)
+synack_cli_test(cli_plot_not_an_output_folder 2
+  "synack plot: '[^']*/data/experiments' is not an output folder of synack run"
+  plot ${exp_data})
+synack_cli_test(cli_plot_no_argument 2 "synack plot: no output folder given" plot)
+# without gnuplot, synack run writes every CSV file and the figures' data and scripts,
+# says plainly that the figures were skipped, and exits 0
+add_test(NAME cli_run_no_gnuplot
+  COMMAND sh -c "SYNACK_GNUPLOT=/nonexistent-synack/gnuplot \"$1\" run \"$2\" -q -o \"$3\" && for f in runs.csv summary.csv states.csv samples.csv figures/opened.dat figures/opened.gp; do test -s \"$3/$f\" || exit 1; done && test ! -e \"$3/figures/opened.png\" && echo all-data-written"
+          sh $<TARGET_FILE:synack> ${exp_data}/plotted.ini ${exp_out}/plotted-no-gnuplot)
+set_tests_properties(cli_run_no_gnuplot PROPERTIES FIXTURES_REQUIRED cli_experiments
+  PASS_REGULAR_EXPRESSION "synack run: gnuplot not found[^\n]*figures skipped[^\n]*apt-get install gnuplot-nox[^\n]*\n(.*\n)?all-data-written")
+# a figure of an unknown metric is refused before anything runs
+synack_cli_test(cli_run_bad_plot_metric 2
+  "bad_plot_metric\\.ini:7: \\[plot\\.wasted\\] y: unknown metric 'wasted_conections'; did you mean 'wasted_connections'\\?"
+  run ${exp_data}/bad_plot_metric.ini -o ${exp_out}/never-plot)
+
+# synack trace: ladder diagrams from trace.csv. The fixtures in data/trace/ are copied
+# into the build tree first (the command writes figures/ beside trace.csv); the shipped
+# handshake and close experiments are run with --trace and their ladders compared with
+# data/trace/*-shipped.ladder.
+set(trace_data ${CMAKE_CURRENT_SOURCE_DIR}/data/trace)
+set(trace_out ${CMAKE_CURRENT_BINARY_DIR}/cli-trace)
+add_test(NAME cli_trace_setup
+  COMMAND sh -c "rm -rf \"$1\" && mkdir -p \"$1\" && cp -R \"$2/lost_syn\" \"$1/\" && \"$3\" run handshake --trace -q -o \"$1/handshake\" && \"$3\" run close --trace -q -o \"$1/close\""
+          sh ${trace_out} ${trace_data} $<TARGET_FILE:synack>)
+set_tests_properties(cli_trace_setup PROPERTIES FIXTURES_SETUP cli_trace TIMEOUT 300)
+add_test(NAME cli_trace_cleanup COMMAND ${CMAKE_COMMAND} -E rm -rf ${trace_out})
+set_tests_properties(cli_trace_cleanup PROPERTIES FIXTURES_CLEANUP cli_trace)
+
+string(CONCAT trace_handshake_out
+  "variant rtt_10ms, replication 0, connection 2\n"
+  "  left   11\\.0\\.0\\.1:32768 +active opener, incarnation 2\n"
+  "  right  10\\.0\\.0\\.1:80 +passive opener, incarnation 3\n(.*\n)*"
+  " +0\\.000 +SYN-SENT \\|-- SYN seq=0 -+ at 5\\.000 ->\\|\n"
+  " +5\\.000 +\\|<- at 10\\.000 -+ SYN,ACK seq=0 ack=1 --\\| SYN-RECEIVED\n"
+  " +10\\.000 +ESTABLISHED \\|-- ACK seq=1 ack=1 -+ at 15\\.032 ->\\|\n")
+synack_cli_test(cli_trace_fixture 0 "${trace_handshake_out}"
+  trace ${trace_data}/handshake --format none)
+synack_cli_test(cli_trace_lost_syn 0
+  " +0\\.000 +SYN-SENT \\|-- SYN seq=0 -+X lost +\\|\n +1000\\.000 +\\[rtx timer\\] \\|-- SYN seq=0 \\(rtx\\) -+ at 1005\\.000 ->\\|"
+  trace ${trace_data}/lost_syn --format none)
+synack_cli_test(cli_trace_list 0
+  "conn  local +remote +opened +first \\(s\\) +last \\(s\\) +sent +rtx +drops +states\n +1 +10\\.0\\.0\\.1:80 +0\\.0\\.0\\.0:0 +listener [^\n]*\n +2 +11\\.0\\.0\\.1:32768 +10\\.0\\.0\\.1:80 +active +0\\.000000000 +1\\.030000000 +6 +1 +1  CL>SS>ES>CW>LA>CL\n"
+  trace ${trace_data}/lost_syn --list)
+synack_cli_test(cli_trace_replication 0 "variant lossy, replication 1, connection 2\n"
+  trace ${trace_data}/lost_syn --replication 1 --format none)
+synack_cli_test(cli_trace_bad_conn 2
+  "synack trace: [^\n]*lost_syn/trace\\.csv: variant lossy, replication 0 has no connection 9; its connections: 1, 2, 3"
+  trace ${trace_data}/lost_syn --conn 9 --format none)
+synack_cli_test(cli_trace_bad_variant 2
+  "synack trace: [^\n]*handshake/trace\\.csv has no variant 'rtt_1ms'; traced variants: rtt_10ms, rtt_100ms"
+  trace ${trace_data}/handshake --variant rtt_1ms --format none)
+synack_cli_test(cli_trace_bad_replication 2
+  "has no replication 4 of variant lossy; traced replications: 0, 1"
+  trace ${trace_data}/lost_syn --replication 4 --format none)
+synack_cli_test(cli_trace_missing_folder 2 "synack trace: no folder '[^']*/no-such-folder'"
+  trace ${trace_data}/no-such-folder)
+synack_cli_test(cli_trace_no_trace_csv 2
+  "synack trace: no trace in '[^']*/data/trace': [^\n]*trace\\.csv is missing"
+  trace ${trace_data})
+synack_cli_test(cli_trace_malformed_line 2
+  "synack trace: [^\n]*bad_line/trace\\.csv:6: seq: expected a number from 0 to 4294967295, got 'x'"
+  trace ${trace_data}/bad_line --format none)
+synack_cli_test(cli_trace_bad_format 2 "--format: expected png, svg, both or none, got 'gif'"
+  trace ${trace_data}/handshake --format gif)
+synack_cli_test(cli_trace_no_argument 2 "synack trace: no folder given" trace)
+# without gnuplot: the ladder is printed, the figure skipped with a hint, exit 0
+synack_cli_test(cli_trace_no_gnuplot 0
+  "SYN-SENT \\|-- SYN seq=0 .*figure skipped: gnuplot not found \\('/nonexistent-synack/gnuplot' is not a program\\)[^\n]*\n[^\n]*apt-get install gnuplot-nox, or \\./scripts/setup"
+  trace ${trace_out}/lost_syn --format png)
+set_tests_properties(cli_trace_no_gnuplot PROPERTIES FIXTURES_REQUIRED cli_trace
+  ENVIRONMENT SYNACK_GNUPLOT=/nonexistent-synack/gnuplot)
+find_program(SYNACK_TEST_GNUPLOT gnuplot)
+if(SYNACK_TEST_GNUPLOT)
+  # the figure, and its script run again on its own from the figures folder
+  add_test(NAME cli_trace_figure
+    COMMAND sh -c "\"$1\" trace \"$2/lost_syn\" --conn 3 >/dev/null && cd \"$2/lost_syn/figures\" && rm -f ladder-lossy-r0-c3.png ladder-lossy-r0-c3.svg && gnuplot ladder-lossy-r0-c3.gp && test $(wc -c < ladder-lossy-r0-c3.png) -gt 8000 && grep -q '<svg' ladder-lossy-r0-c3.svg && echo figure-remade"
+            sh $<TARGET_FILE:synack> ${trace_out})
+  set_tests_properties(cli_trace_figure PROPERTIES FIXTURES_REQUIRED cli_trace
+    PASS_REGULAR_EXPRESSION "figure-remade")
+endif()
+# the shipped experiments' ladders, as the model draws them today
+add_test(NAME cli_trace_shipped_handshake
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/compare_output.sh ${trace_data}/handshake-shipped.ladder
+          "if the model changed on purpose: synack run handshake --trace -o DIR && synack trace DIR --variant rtt_10ms --conn 2 --format none > tests/data/trace/handshake-shipped.ladder"
+          $<TARGET_FILE:synack> trace ${trace_out}/handshake --variant rtt_10ms --conn 2
+          --format none)
+add_test(NAME cli_trace_shipped_close
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/compare_output.sh ${trace_data}/close-shipped.ladder
+          "if the model changed on purpose: synack run close --trace -o DIR && synack trace DIR --variant lossy --conn 20 --format none > tests/data/trace/close-shipped.ladder"
+          $<TARGET_FILE:synack> trace ${trace_out}/close --variant lossy --conn 20
+          --format none)
+set_tests_properties(cli_trace_shipped_handshake cli_trace_shipped_close PROPERTIES
+  FIXTURES_REQUIRED cli_trace)

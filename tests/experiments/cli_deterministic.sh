@@ -1,16 +1,18 @@
 #!/bin/sh
 # The same experiment run with one thread and with two writes byte-identical results
-# (manifest.json aside: it records times, the host and the command line).
-#   cli_deterministic.sh SYNACK FILE WORK_DIR
+# (manifest.json aside: it records times, the host and the command line): every file
+# of the folder, what the runs recorded (traces, captures, samples) included.
+#   cli_deterministic.sh SYNACK FILE WORK_DIR [RUN OPTION...]
 synack=$1
 file=$2
 work=$3
+shift 3
 rm -rf "$work"
 mkdir -p "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
 status=0
 for jobs in 1 2; do
-  if ! "$synack" run "$file" --quiet --jobs $jobs -o "$work/jobs$jobs" >"$work/stdout$jobs"; then
+  if ! "$synack" run "$file" --quiet --jobs $jobs -o "$work/jobs$jobs" "$@" >"$work/stdout$jobs"; then
     echo "synack run $file --jobs $jobs failed" >&2
     exit 1
   fi
@@ -22,7 +24,8 @@ for jobs in 1 2; do
   fi
 done
 cmp "$work/stdout1" "$work/stdout2" || status=1
-for f in runs.csv summary.csv config.resolved.ini verdict.txt metrics.csv; do
+for f in runs.csv summary.csv config.resolved.ini verdict.txt metrics.csv \
+         $(cd "$work/jobs1" && ls | grep -vxE 'manifest\.json|runs\.csv|summary\.csv|config\.resolved\.ini|verdict\.txt|metrics\.csv'); do
   if [ ! -s "$work/jobs1/$f" ]; then
     echo "$f is missing or empty" >&2
     status=1
@@ -33,5 +36,5 @@ for f in runs.csv summary.csv config.resolved.ini verdict.txt metrics.csv; do
   fi
 done
 [ -s "$work/jobs1/manifest.json" ] || { echo "manifest.json is missing" >&2; status=1; }
-[ "$status" -eq 0 ] && echo "--jobs 1 and --jobs 2 wrote the same files"
+[ "$status" -eq 0 ] && echo "--jobs 1 and --jobs 2 wrote the same files:" $(ls "$work/jobs1")
 exit $status

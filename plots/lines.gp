@@ -1,0 +1,25 @@
+# lines: one metric against a setting that differs between the variants. Each variant
+# is a point (x: its value of the setting; y: the metric's mean over the replications,
+# with the 95 % confidence interval as an error bar); the variants that share the value
+# of the group setting are joined into one line, in that group's colour.
+#
+# synack copies this text into figures/NAME.gp after the settings it expects:
+#   datafile                  data block i-1 holds one line's points: x mean ci95 variant
+#   n_series                  the number of blocks (lines)
+#   series_title[i], series_color[i], series_dash[i]   per block, i from 1
+#   plot_title, plot_xlabel, plot_ylabel, logx, logy
+#   out_png, out_svg          image files to write ('' for none)
+set encoding utf8
+set title plot_title noenhanced
+set xlabel plot_xlabel noenhanced
+set ylabel plot_ylabel noenhanced
+set key noenhanced below
+set grid
+set autoscale xfix
+set autoscale yfix
+set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+if (logx) { set logscale x }
+if (logy) { set logscale y }
+draw = "plot for [i=1:n_series] datafile index (i-1) using 1:2:3 with yerrorlines lw 2 pt 7 ps 1.2 dt series_dash[i] lc rgb (series_color[i]) title (series_title[i])"
+if (out_png ne '') { set terminal pngcairo size 960,600 font ',12' noenhanced; set output out_png; eval draw; unset output }
+if (out_svg ne '') { set terminal svg size 960,600 dynamic font 'sans,12' noenhanced background rgb 'white'; set output out_svg; eval draw; unset output }
