@@ -8,12 +8,14 @@
 #include "sim_error.h"
 #include "sim_suggest.h"
 
-/* Sections a variant may not override: they describe the experiment as a whole. */
+/* Sections a variant may not override: they describe the experiment as a whole (its
+ * figures draw every variant). */
 static gboolean
 variant_may_set(const char *section)
 {
   return strcmp(section, "experiment") != 0 && strcmp(section, "metrics") != 0 &&
-         strcmp(section, "verdict") != 0 && !g_str_has_prefix(section, "variant.");
+         strcmp(section, "verdict") != 0 && !g_str_has_prefix(section, "variant.") &&
+         !g_str_has_prefix(section, "plot.");
 }
 
 static void

@@ -932,6 +932,13 @@ variant_may_not_override_experiment(void)
 }
 
 static void
+variant_may_not_override_a_figure(void)
+{
+  assert_problem("bad_variant_plot.ini", NULL, SIM_ERROR_INVALID, 1, 9,
+                 "[variant.other] plot.opened.kind: a variant cannot change [plot.opened]");
+}
+
+static void
 variant_key_without_a_dot_is_refused(void)
 {
   assert_problem("bad_variant_no_dot.ini", NULL, SIM_ERROR_INVALID, 1, 5,
@@ -1208,6 +1215,7 @@ test_experiment_register(void)
     { "lines_that_are_not_ini_are_refused", lines_that_are_not_ini_are_refused },
     { "missing_file_is_an_io_error", missing_file_is_an_io_error },
     { "variant_may_not_override_experiment", variant_may_not_override_experiment },
+    { "variant_may_not_override_a_figure", variant_may_not_override_a_figure },
     { "variant_key_without_a_dot_is_refused", variant_key_without_a_dot_is_refused },
     { "variant_value_is_checked_where_the_variant_says_it",
       variant_value_is_checked_where_the_variant_says_it },
