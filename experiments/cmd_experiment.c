@@ -1,9 +1,10 @@
-/* The commands that work on experiment files: run, validate, keys, list. Each parses
+/* The commands that work on experiment files: run, merge, validate, keys, list. Each parses
  * its own options with GOptionContext; bad usage or an invalid file exits 2 with one
  * message on stderr, a failure while running exits 1, and a run whose verdict is
  * REFUTED still exits 0 (that is a result, not an error). */
 #include "cmd_experiment.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,11 +57,11 @@ load_or_report(const char *cmd, const char *arg, char **overrides)
 /* ---- run ------------------------------------------------------------------------- */
 
 typedef struct {
-  gboolean tty;
+  gboolean tty, quiet;
   gint64 last;
 } Progress;
 
-/* One line, rewritten in place, once the run has taken 2 s. */
+/* On a terminal: one line, rewritten in place, once the run has taken 2 s. */
 static void
 show_progress(const ExpProgress *p, void *user)
 {
@@ -69,9 +70,12 @@ show_progress(const ExpProgress *p, void *user)
   if (!pr->tty || p->wall_seconds < 2.0 || (now - pr->last < 500000 && p->done < p->total))
     return;
   pr->last = now;
-  fprintf(stderr, "\rrun %u/%u  simulated %.1f s  %.3g events/s", p->done, p->total,
-          p->sim_seconds, p->wall_seconds > 0 ? (double)p->events / p->wall_seconds : 0.0);
-  if (p->eta_seconds >= 0)
+  fprintf(stderr, "\rrun %u/%u", p->done, p->total);
+  if (p->failed > 0)
+    fprintf(stderr, " (%u failed)", p->failed);
+  fprintf(stderr, "  simulated %.1f s  %.3g events/s", p->sim_seconds,
+          p->wall_seconds > 0 ? (double)p->events / p->wall_seconds : 0.0);
+  if (p->eta_seconds >= 0 && p->done < p->total)
     fprintf(stderr, "  ETA %.0f s", p->eta_seconds);
   fputs("   ", stderr);
   if (p->done == p->total)
@@ -79,20 +83,91 @@ show_progress(const ExpProgress *p, void *user)
   fflush(stderr);
 }
 
+/* Elsewhere (a log, a batch job): one line per run as it ends. */
+static void
+show_ended(const ExpRunEnded *r, void *user)
+{
+  Progress *pr = user;
+  if (pr->tty || pr->quiet)
+    return;
+  fprintf(stderr, "run %u/%u %s point %" G_GUINT64_FORMAT " replication %" G_GUINT64_FORMAT
+          ": %s in %.2f s%s%s\n", r->done, r->total, r->variant, r->point, r->replication,
+          r->failure ? "FAILED" : "done", r->wall_seconds, r->failure ? ": " : "",
+          r->failure ? r->failure : "");
+  fflush(stderr);
+}
+
+/* SIGINT and SIGTERM ask the runner to stop: the only state a signal handler may
+ * touch, so the one file-scope variable of the program. */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop_signal(int sig)
+{
+  (void)sig;
+  stop_requested = 1;
+}
+
+static void
+catch_stop_signals(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+/* "I/N" with 1 <= I <= N. */
+static gboolean
+parse_shard(const char *text, guint *shard, guint *shards)
+{
+  char *end;
+  guint64 i = g_ascii_strtoull(text, &end, 10);
+  if (end == text || *end != '/')
+    return FALSE;
+  const char *n_text = end + 1;
+  guint64 n = g_ascii_strtoull(n_text, &end, 10);
+  if (end == n_text || *end != '\0' || i < 1 || i > n || n > G_MAXUINT32)
+    return FALSE;
+  *shard = (guint)i;
+  *shards = (guint)n;
+  return TRUE;
+}
+
+static void
+append_override(char ***overrides, char *assignment)
+{
+  guint n = *overrides ? g_strv_length(*overrides) : 0;
+  *overrides = g_renew(char *, *overrides, n + 2);
+  (*overrides)[n] = assignment;
+  (*overrides)[n + 1] = NULL;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
-  g_autofree char *outdir = NULL;
+  g_autofree char *outdir = NULL, *resume = NULL, *shard_text = NULL;
   g_auto(GStrv) overrides = NULL;
   gboolean quiet = FALSE, trace = FALSE;
-  gint jobs = 0;
+  gint jobs = 0, replications = 0;
   g_autofree char *pcap = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
       "write into DIR (default results/NAME-TIME); it must not exist", "DIR" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &overrides,
       "override a key (repeatable): --set tcp.time_wait=30s", "SECTION.KEY=VALUE" },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "runs at once (default: one per core)", "N" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+      "runs at once, each in a process of its own (default: one per core)", "N" },
+    { "replications", 'n', 0, G_OPTION_ARG_INT, &replications,
+      "replications of every variant and point ([experiment] replications); with "
+      "--resume, raising it adds the missing ones", "N" },
+    { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &resume,
+      "continue the output folder DIR: run only what it lacks (FILE may be left out: "
+      "DIR/config.resolved.ini)", "DIR" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard_text,
+      "run only the I-th of N disjoint slices of the runs (synack merge joins them)", "I/N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print only the verdict", NULL },
     { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "record the traced hosts' connections "
       "into trace.csv ([trace] says which; default client0, first replication)", NULL },
@@ -100,28 +175,41 @@ cmd_run(int argc, char **argv)
       "as a pcap capture to FILE", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) oc = g_option_context_new("FILE|NAME - run an experiment");
+  g_autoptr(GOptionContext) oc = g_option_context_new("[FILE|NAME] - run an experiment");
   g_option_context_add_main_entries(oc, entries, NULL);
   g_option_context_set_description(oc,
     "FILE is an experiment file; NAME a shipped experiment (synack list).\n"
-    "Writes config.resolved.ini, runs.csv, metrics.csv, summary.csv, manifest.json and\n"
-    "verdict.txt into the output folder and prints the verdict; with --trace also\n"
-    "trace.csv (synack trace DIR draws its ladder diagrams).\n"
-    "Exit status: 0 done (whatever the verdict), 1 a run or the output failed,\n"
-    "2 bad usage, an invalid file or an unusable output folder.\n");
+    "Writes config.resolved.ini, then each run's results into runs/ as it ends, then\n"
+    "runs.csv, summary.csv, differences.csv, metrics.csv, manifest.json and verdict.txt\n"
+    "(and what the file records and draws) into the output folder, and prints the\n"
+    "verdict; with --trace also trace.csv (synack trace DIR draws its ladder diagrams).\n"
+    "SIGINT or SIGTERM stops it: finished runs are kept and summed up; --resume DIR\n"
+    "runs the rest.\n"
+    "Exit status: 0 done (whatever the verdict), 1 some runs failed or were stopped,\n"
+    "or the output failed, 2 bad usage, an invalid file or an unusable output folder.\n");
   g_auto(GStrv) given = g_strdupv(argv);   /* as typed, for the manifest */
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(oc, &argc, &argv, &err)) {
     fprintf(stderr, "synack run: %s\n", err->message);
     return 2;
   }
-  if (argc != 2) {
+  if (argc > 2 || (argc < 2 && resume == NULL)) {
     fprintf(stderr, "synack run: %s (see --help)\n",
             argc < 2 ? "no experiment given" : "one experiment at a time");
     return 2;
   }
-  if (jobs < 0) {
-    fprintf(stderr, "synack run: --jobs must be >= 1\n");
+  if (jobs < 0 || replications < 0) {
+    fprintf(stderr, "synack run: %s must be >= 1\n", jobs < 0 ? "--jobs" : "--replications");
+    return 2;
+  }
+  if (resume != NULL && outdir != NULL) {
+    fprintf(stderr, "synack run: --resume DIR writes into DIR: leave -o out\n");
+    return 2;
+  }
+  guint shard = 0, shards = 0;
+  if (shard_text != NULL && !parse_shard(shard_text, &shard, &shards)) {
+    fprintf(stderr, "synack run: --shard: expected I/N with 1 <= I <= N, got '%s'\n",
+            shard_text);
     return 2;
   }
   if (pcap != NULL) {    /* before running for minutes, not after */
@@ -133,13 +221,13 @@ cmd_run(int argc, char **argv)
       return 2;
     }
   }
-  if (trace || pcap != NULL) {   /* as if --set trace.enabled=true came last */
-    guint n = overrides ? g_strv_length(overrides) : 0;
-    overrides = g_renew(char *, overrides, n + 2);
-    overrides[n] = g_strdup("trace.enabled=true");
-    overrides[n + 1] = NULL;
-  }
-  g_autoptr(Experiment) e = load_or_report("run", argv[1], overrides);
+  if (replications > 0)   /* as if --set experiment.replications=N came last */
+    append_override(&overrides, g_strdup_printf("experiment.replications=%d", replications));
+  if (trace || pcap != NULL)
+    append_override(&overrides, g_strdup("trace.enabled=true"));
+  g_autofree char *file = argc == 2 ? g_strdup(argv[1])
+                                    : g_build_filename(resume, "config.resolved.ini", NULL);
+  g_autoptr(Experiment) e = load_or_report("run", file, overrides);
   if (e == NULL)
     return 2;
   g_autoptr(GPtrArray) cl = g_ptr_array_new();
@@ -147,30 +235,100 @@ cmd_run(int argc, char **argv)
   for (char **a = given; *a; a++)
     g_ptr_array_add(cl, *a);
   g_ptr_array_add(cl, NULL);
-  Progress pr = { .tty = !quiet && isatty(STDERR_FILENO) };
+  Progress pr = { .tty = !quiet && isatty(STDERR_FILENO), .quiet = quiet };
+  catch_stop_signals();
   ExpRunnerOptions opt = {
-    .outdir = outdir,
+    .outdir = resume ? resume : outdir,
+    .resume = resume != NULL,
+    .shard = shard,
+    .shards = shards,
     .jobs = (guint)jobs,
     .argv = (char **)cl->pdata,
     .pcap = pcap,
+    .stop = (const volatile int *)&stop_requested,
     .progress = show_progress,
+    .ended = show_ended,
     .user = &pr,
   };
   ExpRunnerResult res;
   ExpRunnerStatus st = exp_runner_execute(e, &opt, &res, &err);
-  if (st != EXP_RUNNER_OK) {
+  if (st == EXP_RUNNER_BAD_OUTPUT || res.outdir == NULL) {
     fprintf(stderr, "synack run: %s\n", err->message);
     return (int)st;
   }
   if (res.verdict != NULL)
     printf("%s\n", res.verdict);
-  /* the [plot.NAME] figures, drawn from the folder now complete under its name */
+  /* the [plot.NAME] figures, drawn from the folder now summed up */
   int status = cmd_plot_after_run(e, res.outdir, quiet);
   if (!quiet)
-    printf("%u run%s, %" G_GUINT64_FORMAT " events in %.2f s; results in %s\n",
-           e->variants->len * e->replications,
-           e->variants->len * e->replications == 1 ? "" : "s", res.events, res.wall_seconds,
+    printf("%u run%s (%u now), %" G_GUINT64_FORMAT " events in %.2f s; results in %s\n",
+           res.runs, res.runs == 1 ? "" : "s", res.ran, res.events, res.wall_seconds,
            res.outdir);
+  if (st != EXP_RUNNER_OK) {
+    fprintf(stderr, "synack run: %s\n", err->message);
+    status = (int)st;
+  }
+  exp_runner_result_clear(&res);
+  return status;
+}
+
+/* ---- merge ------------------------------------------------------------------------ */
+
+int
+cmd_merge(int argc, char **argv)
+{
+  g_autofree char *outdir = NULL;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
+      "the merged folder (required); it must not exist", "DIR" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print only the verdict", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) oc =
+    g_option_context_new("-o OUT DIR... - join the output folders of shards into one");
+  g_option_context_add_main_entries(oc, entries, NULL);
+  g_option_context_set_description(oc,
+    "Each DIR is the output folder of `synack run FILE --shard I/N` (or any folder of\n"
+    "the same experiment and synack version); OUT gets every run of them, summed up\n"
+    "as one run of the whole experiment would have made it, and its figures.\n"
+    "Exit status: 0 done, 1 runs are missing or failed, 2 bad usage or folders that\n"
+    "do not belong together.\n");
+  g_auto(GStrv) given = g_strdupv(argv);
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+    fprintf(stderr, "synack merge: %s\n", err->message);
+    return 2;
+  }
+  if (outdir == NULL || argc < 2) {
+    fprintf(stderr, "synack merge: %s (see --help)\n",
+            outdir == NULL ? "-o OUT is required" : "no folder given");
+    return 2;
+  }
+  g_autoptr(GPtrArray) cl = g_ptr_array_new();
+  g_ptr_array_add(cl, (gpointer) "synack");
+  for (char **a = given; *a; a++)
+    g_ptr_array_add(cl, *a);
+  g_ptr_array_add(cl, NULL);
+  ExpRunnerResult res;
+  ExpRunnerStatus st = exp_runner_merge((const char *const *)argv + 1, outdir,
+                                        (char **)cl->pdata, &res, &err);
+  if (st == EXP_RUNNER_BAD_OUTPUT || res.outdir == NULL) {
+    fprintf(stderr, "synack merge: %s\n", err->message);
+    return st == EXP_RUNNER_OK ? 1 : (int)st;
+  }
+  if (res.verdict != NULL)
+    printf("%s\n", res.verdict);
+  g_autofree char *ini = g_build_filename(outdir, "config.resolved.ini", NULL);
+  g_autoptr(Experiment) e = experiment_load(ini, NULL, NULL);
+  int status = e ? cmd_plot_after_run(e, res.outdir, quiet) : 0;
+  if (!quiet)
+    printf("%u of %u runs merged from %d folders into %s\n", res.done, res.runs, argc - 1,
+           res.outdir);
+  if (st != EXP_RUNNER_OK) {
+    fprintf(stderr, "synack merge: %s\n", err->message);
+    status = (int)st;
+  }
   exp_runner_result_clear(&res);
   return status;
 }

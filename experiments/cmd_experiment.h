@@ -3,6 +3,7 @@
 #pragma once
 
 int cmd_run(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_list(int argc, char **argv);

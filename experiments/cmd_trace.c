@@ -14,7 +14,7 @@
 int
 cmd_trace(int argc, char **argv)
 {
-  gint64 conn = 0, replication = 0;
+  gint64 conn = 0, replication = 0, point = 0;
   g_autofree char *variant = NULL, *format = NULL;
   gboolean list = FALSE;
   GOptionEntry entries[] = {
@@ -23,6 +23,8 @@ cmd_trace(int argc, char **argv)
       "ID" },
     { "variant", 'v', 0, G_OPTION_ARG_STRING, &variant,
       "the variant (default: the first in the trace)", "NAME" },
+    { "point", 'p', 0, G_OPTION_ARG_INT64, &point,
+      "the sweep point (default 0; synack run FILE --dry-run lists them)", "P" },
     { "replication", 'r', 0, G_OPTION_ARG_INT64, &replication,
       "the replication (default 0)", "R" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "list the run's connections instead", NULL },
@@ -66,8 +68,10 @@ cmd_trace(int argc, char **argv)
             format);
     return 2;
   }
-  if (conn < 0 || replication < 0 || replication > G_MAXUINT32) {
-    fprintf(stderr, "synack trace: %s must be >= 0\n", conn < 0 ? "--conn" : "--replication");
+  if (conn < 0 || replication < 0 || replication > G_MAXUINT32 || point < 0 ||
+      point > G_MAXUINT32) {
+    fprintf(stderr, "synack trace: %s must be >= 0\n",
+            conn < 0 ? "--conn" : point < 0 || point > G_MAXUINT32 ? "--point" : "--replication");
     return 2;
   }
   const char *dir = argv[1];
@@ -82,7 +86,7 @@ cmd_trace(int argc, char **argv)
             "with --trace)\n", dir, path);
     return 2;
   }
-  g_autoptr(ExpTrace) trace = exp_trace_load(path, &err);
+  g_autoptr(ExpTrace) trace = exp_trace_load(path, (guint)point, &err);
   guint run = 0;
   if (trace == NULL ||
       !exp_trace_find_run(trace, variant, (guint)replication, &run, &err)) {

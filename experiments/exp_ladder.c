@@ -13,16 +13,17 @@
 #include "segment.h"
 #include "sim_error.h"
 
-#define NFIELDS 16
+#define NFIELDS 17
 
 static const char trace_header[] =
-  "variant,replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,detail";
+  "variant,point,replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,"
+  "detail";
 static const char *const field_names[NFIELDS] = {
-  "variant", "replication", "time", "host", "event", "conn", "src", "sport",
+  "variant", "point", "replication", "time", "host", "event", "conn", "src", "sport",
   "dst", "dport", "flags", "seq", "ack", "len", "wnd", "detail",
 };
 enum {
-  F_VARIANT, F_REPLICATION, F_TIME, F_HOST, F_EVENT, F_CONN, F_SRC, F_SPORT,
+  F_VARIANT, F_POINT, F_REPLICATION, F_TIME, F_HOST, F_EVENT, F_CONN, F_SRC, F_SPORT,
   F_DST, F_DPORT, F_FLAGS, F_SEQ, F_ACK, F_LEN, F_WND, F_DETAIL,
 };
 
@@ -200,7 +201,8 @@ parse_row(Row *r, ExpTraceEvent *ev)
   if (r->f[F_VARIANT][0] == '\0')
     return line_error(r->error, r->name, r->line, "variant: expected a name, got nothing");
   guint64 v;
-  if (!field_uint(r, F_REPLICATION, G_MAXUINT32, &v))
+  if (!field_uint(r, F_POINT, G_MAXUINT32, &v) ||
+      !field_uint(r, F_REPLICATION, G_MAXUINT32, &v))
     return FALSE;
   if (!parse_time(r->f[F_TIME], &ev->time))
     return line_error(r->error, r->name, r->line,
@@ -304,12 +306,13 @@ exp_trace_free(ExpTrace *t)
 }
 
 ExpTrace *
-exp_trace_parse(const char *text, gssize len, const char *name, GError **error)
+exp_trace_parse(const char *text, gssize len, const char *name, guint point, GError **error)
 {
   g_return_val_if_fail(text != NULL && name != NULL, NULL);
   gsize n = len < 0 ? strlen(text) : (gsize)len;
   g_autoptr(ExpTrace) t = g_new0(ExpTrace, 1);
   t->path = g_strdup(name);
+  t->point = point;
   t->events = g_array_new(FALSE, TRUE, sizeof(ExpTraceEvent));
   t->runs = g_array_new(FALSE, TRUE, sizeof(ExpTraceRun));
   g_autoptr(GHashTable) runs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -342,7 +345,10 @@ exp_trace_parse(const char *text, gssize len, const char *name, GError **error)
     ExpTraceEvent ev = { .line = line, .from = -1, .to = -1, .timer = -1, .drop = -1 };
     if (!parse_row(&r, &ev))
       return NULL;
-    guint64 rep = 0;
+    guint64 pt = 0, rep = 0;
+    parse_uint(f[F_POINT], G_MAXUINT32, &pt);
+    if (pt != point)
+      continue;                /* another point of the sweep */
     parse_uint(f[F_REPLICATION], G_MAXUINT32, &rep);
     g_autofree char *key = g_strdup_printf("%s\n%" G_GUINT64_FORMAT, f[F_VARIANT], rep);
     gpointer idx;
@@ -364,7 +370,7 @@ exp_trace_parse(const char *text, gssize len, const char *name, GError **error)
 }
 
 ExpTrace *
-exp_trace_load(const char *path, GError **error)
+exp_trace_load(const char *path, guint point, GError **error)
 {
   g_return_val_if_fail(path != NULL, NULL);
   g_autofree char *text = NULL;
@@ -379,7 +385,7 @@ exp_trace_load(const char *path, GError **error)
     g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot read '%s': %s", path, why);
     return NULL;
   }
-  return exp_trace_parse(text, (gssize)len, path, error);
+  return exp_trace_parse(text, (gssize)len, path, point, error);
 }
 
 /* ---- runs and connections ------------------------------------------------------------ */
@@ -931,6 +937,7 @@ exp_ladder_new(const ExpTrace *t, guint run, guint64 conn, GError **error)
 
   g_autoptr(ExpLadder) l = g_new0(ExpLadder, 1);
   l->variant = g_strdup(tr->variant);
+  l->point = t->point;
   l->replication = tr->replication;
   l->conn = c->conn;
   l->rows = g_array_new(FALSE, TRUE, sizeof(ExpLadderRow));
@@ -1216,8 +1223,11 @@ void
 exp_ladder_render_text(const ExpLadder *l, GString *out)
 {
   g_return_if_fail(l != NULL && out != NULL);
-  g_string_append_printf(out, "variant %s, replication %u, connection %" G_GUINT64_FORMAT
-                         "\n", l->variant, l->replication, l->conn);
+  g_string_append_printf(out, "variant %s, ", l->variant);
+  if (l->point > 0)
+    g_string_append_printf(out, "point %u, ", l->point);
+  g_string_append_printf(out, "replication %u, connection %" G_GUINT64_FORMAT "\n",
+                         l->replication, l->conn);
   append_side_header(out, l, 0);
   append_side_header(out, l, 1);
   g_string_append(out, "  time 0 = ");
@@ -1287,7 +1297,8 @@ exp_ladder_basename(const ExpLadder *l)
   for (char *p = v; *p; p++)
     if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
       *p = '_';
-  return g_strdup_printf("ladder-%s-r%u-c%" G_GUINT64_FORMAT, v, l->replication, l->conn);
+  g_autofree char *pt = l->point > 0 ? g_strdup_printf("-p%u", l->point) : g_strdup("");
+  return g_strdup_printf("ladder-%s%s-r%u-c%" G_GUINT64_FORMAT, v, pt, l->replication, l->conn);
 }
 
 /* ---- gnuplot ------------------------------------------------------------------------- */

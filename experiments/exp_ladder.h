@@ -52,6 +52,7 @@ typedef struct {
 
 typedef struct {
   char *path;               /* as given (or the name given to exp_trace_parse) */
+  guint point;              /* the sweep point whose rows were read */
   GArray *events;           /* ExpTraceEvent, in file order */
   GArray *runs;             /* ExpTraceRun, in order of first appearance */
 } ExpTrace;
@@ -60,12 +61,14 @@ typedef struct {
  * (0 CLOSED ... 10 TIME-WAIT); NULL out of range. */
 const char *exp_ladder_state_name(int state);
 
-/* Reads @path. NULL with SIM_ERROR_IO when it cannot be read, SIM_ERROR_SYNTAX when a
- * line is malformed: the message names the file, the line and what was expected
+/* Reads the rows of sweep point @point (0 without a sweep) of @path; every row is
+ * checked. NULL with SIM_ERROR_IO when it cannot be read, SIM_ERROR_SYNTAX when a line
+ * is malformed: the message names the file, the line and what was expected
  * ("DIR/trace.csv:7: seq: expected a number from 0 to 4294967295, got 'x'"). */
-ExpTrace *exp_trace_load(const char *path, GError **error);
+ExpTrace *exp_trace_load(const char *path, guint point, GError **error);
 /* The same on @text (@len bytes, -1: NUL-terminated), named @name in messages. */
-ExpTrace *exp_trace_parse(const char *text, gssize len, const char *name, GError **error);
+ExpTrace *exp_trace_parse(const char *text, gssize len, const char *name, guint point,
+                          GError **error);
 void exp_trace_free(ExpTrace *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ExpTrace, exp_trace_free)
 
@@ -144,6 +147,7 @@ typedef struct {
 
 typedef struct {
   char *variant;
+  guint point;              /* shown when > 0 */
   guint replication;
   guint64 conn;             /* the incarnation asked for */
   guint32 addr[2];          /* left, right */
@@ -172,7 +176,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ExpLadder, exp_ladder_free)
  * absolute start time), then one row per event, times in ms from the start. */
 void exp_ladder_render_text(const ExpLadder *l, GString *out);
 
-/* "ladder-VARIANT-rR-cID" (characters other than letters, digits, '.', '_' and '-' in
+/* "ladder-VARIANT-rR-cID", "ladder-VARIANT-pP-rR-cID" at a sweep point P > 0 (characters other than letters, digits, '.', '_' and '-' in
  * the variant name become '_'). Owned. */
 char *exp_ladder_basename(const ExpLadder *l);
 

@@ -387,11 +387,12 @@ exp_record_trace_len(const ExpRecord *r)
 /* ---- output ------------------------------------------------------------------------- */
 
 const char exp_record_trace_header[] =
-  "variant,replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,detail\n";
+  "variant,point,replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,"
+  "detail\n";
 const char exp_record_states_header[] =
-  "variant,replication,time,CLOSED,LISTEN,SYN-SENT,SYN-RECEIVED,ESTABLISHED,FIN-WAIT-1,"
+  "variant,point,replication,time,CLOSED,LISTEN,SYN-SENT,SYN-RECEIVED,ESTABLISHED,FIN-WAIT-1,"
   "FIN-WAIT-2,CLOSE-WAIT,CLOSING,LAST-ACK,TIME-WAIT\n";
-const char exp_record_samples_header[] = "variant,replication,sample,value\n";
+const char exp_record_samples_header[] = "variant,point,replication,sample,value\n";
 
 static void
 append_addr(GString *out, NetAddr a)
@@ -464,32 +465,35 @@ append_event(GString *out, const Event *ev)
 }
 
 static void
-append_run(GString *out, const char *variant, uint64_t replication)
+append_run(GString *out, const char *variant, uint64_t point, uint64_t replication)
 {
-  g_string_append_printf(out, "%s,%" G_GUINT64_FORMAT ",", variant, replication);
+  g_string_append_printf(out, "%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",", variant, point,
+                         replication);
 }
 
 void
-exp_record_trace_csv(const ExpRecord *r, const char *variant, uint64_t replication,
+exp_record_trace_csv(const ExpRecord *r, const char *variant, uint64_t point,
+                     uint64_t replication,
                      GString *out)
 {
   if (!exp_record_has_trace(r))
     return;
   for (guint i = 0; i < r->events->len; i++) {
-    append_run(out, variant, replication);
+    append_run(out, variant, point, replication);
     append_event(out, &g_array_index(r->events, Event, i));
   }
 }
 
 void
-exp_record_states_csv(const ExpRecord *r, const char *variant, uint64_t replication,
+exp_record_states_csv(const ExpRecord *r, const char *variant, uint64_t point,
+                     uint64_t replication,
                       GString *out)
 {
   if (!exp_record_has_states(r))
     return;
   for (guint i = 0; i < r->states->len; i++) {
     const StateRow *row = &g_array_index(r->states, StateRow, i);
-    append_run(out, variant, replication);
+    append_run(out, variant, point, replication);
     append_time(out, row->time);
     for (int s = 0; s < NET_TCP_NSTATES; s++)
       g_string_append_printf(out, ",%" G_GUINT64_FORMAT, row->n[s]);
@@ -498,7 +502,8 @@ exp_record_states_csv(const ExpRecord *r, const char *variant, uint64_t replicat
 }
 
 void
-exp_record_samples_csv(const ExpRecord *r, const char *variant, uint64_t replication,
+exp_record_samples_csv(const ExpRecord *r, const char *variant, uint64_t point,
+                     uint64_t replication,
                        GString *out)
 {
   if (!exp_record_has_samples(r))
@@ -507,7 +512,7 @@ exp_record_samples_csv(const ExpRecord *r, const char *variant, uint64_t replica
   const char *names[2] = { "connect_time", "completion_time" };
   for (int k = 0; k < 2; k++)
     for (guint i = 0; i < kinds[k]->len; i++) {
-      append_run(out, variant, replication);
+      append_run(out, variant, point, replication);
       g_string_append_printf(out, "%s,%.9f\n", names[k], g_array_index(kinds[k], double, i));
     }
 }

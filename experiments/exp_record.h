@@ -47,17 +47,17 @@ gboolean exp_record_has_samples(const ExpRecord *r);
 guint exp_record_trace_len(const ExpRecord *r);
 
 /* CSV: the header lines, and the rows of one run appended to @out, each starting with
- * the variant's name and the replication. Nothing is appended when @r (which may be
+ * the variant's name, the sweep point and the replication. Nothing is appended when @r (which may be
  * NULL) did not record that kind. */
 extern const char exp_record_trace_header[];
 extern const char exp_record_states_header[];
 extern const char exp_record_samples_header[];
-void exp_record_trace_csv(const ExpRecord *r, const char *variant, uint64_t replication,
-                          GString *out);
-void exp_record_states_csv(const ExpRecord *r, const char *variant, uint64_t replication,
-                           GString *out);
-void exp_record_samples_csv(const ExpRecord *r, const char *variant, uint64_t replication,
-                            GString *out);
+void exp_record_trace_csv(const ExpRecord *r, const char *variant, uint64_t point,
+                          uint64_t replication, GString *out);
+void exp_record_states_csv(const ExpRecord *r, const char *variant, uint64_t point,
+                           uint64_t replication, GString *out);
+void exp_record_samples_csv(const ExpRecord *r, const char *variant, uint64_t point,
+                            uint64_t replication, GString *out);
 /* The traced traffic as a pcap file at @path: every segment a traced host sent (when
  * it sent it) and every segment a traced host received from an untraced one (when it
  * arrived), as a capture beside the traced hosts would see them. */

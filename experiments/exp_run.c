@@ -134,7 +134,7 @@ run_free(Run *r)
 }
 
 static gboolean
-run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication,
+run_build(Run *r, const SimConfig *cfg, uint64_t replication,
           ExpRecord *record, GError **error)
 {
   r->dists = g_ptr_array_new_with_free_func((GDestroyNotify)sim_dist_free);
@@ -151,7 +151,7 @@ run_build(Run *r, const SimConfig *cfg, uint64_t point, uint64_t replication,
   r->sched = sim_sched_new();
   SimRngStreamId stream = {
     .seed = (uint64_t)sim_config_get_int(cfg, "experiment", "seed"),
-    .point = point,
+    .point = 0,     /* common random numbers across points (exp_run.h) */
     .replication = replication,
   };
   r->net = net_new(r->sched, exp_record_log(record), &stream);
@@ -270,19 +270,19 @@ watch_run(const SimSched *s, void *ctx)
 }
 
 gboolean
-exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication, double *values,
-            ExpRunInfo *info, GError **error)
+exp_run_one(const SimConfig *cfg, uint64_t replication, double *values, ExpRunInfo *info,
+            GError **error)
 {
-  return exp_run_watched(cfg, point, replication, values, info, NULL, NULL, error);
+  return exp_run_watched(cfg, replication, values, info, NULL, NULL, error);
 }
 
 gboolean
-exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication, double *values,
-                ExpRunInfo *info, ExpRunLive *live, ExpRecord *record, GError **error)
+exp_run_watched(const SimConfig *cfg, uint64_t replication, double *values, ExpRunInfo *info,
+                ExpRunLive *live, ExpRecord *record, GError **error)
 {
   g_return_val_if_fail(cfg != NULL && values != NULL, FALSE);
   Run r = { 0 };
-  if (!run_build(&r, cfg, point, replication, record, error)) {
+  if (!run_build(&r, cfg, replication, record, error)) {
     run_free(&r);
     return FALSE;
   }

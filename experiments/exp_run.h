@@ -35,16 +35,18 @@ typedef struct {
   _Atomic int64_t sim_ns;     /* the simulated clock */
 } ExpRunLive;
 
-/* Runs @cfg (validated and checked by exp_config_check) as replication @replication of
- * sweep point @point, with master seed [experiment] seed. Fills @values
- * (exp_metric_count() long) and @info. FALSE with @error only for what validation cannot see (an empirical
+/* Runs @cfg (validated and checked by exp_config_check) as replication @replication,
+ * with master seed [experiment] seed: the random streams are named by (seed,
+ * replication, component) alone, so replication r of every variant and sweep point
+ * draws the same numbers (common random numbers). Fills @values (exp_metric_count()
+ * long) and @info. FALSE with @error only for what validation cannot see (an empirical
  * distribution file that changed since). */
-gboolean exp_run_one(const SimConfig *cfg, uint64_t point, uint64_t replication,
-                     double *values, ExpRunInfo *info, GError **error);
+gboolean exp_run_one(const SimConfig *cfg, uint64_t replication, double *values,
+                     ExpRunInfo *info, GError **error);
 /* The same, keeping @live up to date while it runs (may be NULL) and feeding @record
  * (exp_record.h; may be NULL) with what it asks for. */
-gboolean exp_run_watched(const SimConfig *cfg, uint64_t point, uint64_t replication,
-                         double *values, ExpRunInfo *info, ExpRunLive *live,
-                         ExpRecord *record, GError **error);
+gboolean exp_run_watched(const SimConfig *cfg, uint64_t replication, double *values,
+                         ExpRunInfo *info, ExpRunLive *live, ExpRecord *record,
+                         GError **error);
 
 G_END_DECLS

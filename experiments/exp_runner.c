@@ -1,16 +1,21 @@
-/* exp_runner: running an experiment's runs and writing its output folder (exp_runner.h). */
+/* exp_runner: running an experiment's runs in worker processes into its output folder
+ * (exp_runner.h). */
 #include "exp_runner.h"
 
 #include <errno.h>
-#include <math.h>
-#include <stdio.h>
+#include <signal.h>
 #include <string.h>
-#include <glib/gstdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
+#include "exp_folder.h"
+#include "exp_record.h"
+#include "exp_result.h"
 #include "exp_run.h"
 #include "sim_error.h"
-#include "sim_stats.h"
 #include "sim_version.h"
 
 void
@@ -21,370 +26,6 @@ exp_runner_result_clear(ExpRunnerResult *r)
   g_free(r->outdir);
   g_free(r->verdict);
   memset(r, 0, sizeof *r);
-}
-
-/* ---- running ---------------------------------------------------------------------- */
-
-typedef struct {
-  double *values;         /* exp_metric_count() */
-  ExpRunLive live;
-  /* set (release) by the worker once values, info and error are written; the calling
-   * thread reads them only after seeing it (acquire) */
-  _Atomic int finished;
-  ExpRunInfo info;
-  double wall_seconds;
-  GError *error;
-  ExpRecord *record;      /* what the run records beyond metrics, or NULL */
-} RunSlot;
-
-typedef struct {
-  const Experiment *e;
-  const ExpRunKey *keys;
-  RunSlot *slots;
-  GAsyncQueue *finished;  /* run indices, as they finish */
-} Batch;
-
-static void
-run_job(gpointer data, gpointer user)
-{
-  Batch *b = user;
-  guint i = GPOINTER_TO_UINT(data) - 1;
-  const ExpRunKey *k = &b->keys[i];
-  const ExpVariant *v = g_ptr_array_index(b->e->variants, k->variant);
-  gint64 t0 = g_get_monotonic_time();
-  exp_run_watched(v->cfg, k->point, k->replication, b->slots[i].values, &b->slots[i].info,
-                  &b->slots[i].live, b->slots[i].record, &b->slots[i].error);
-  b->slots[i].wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-  atomic_store_explicit(&b->slots[i].finished, 1, memory_order_release);
-  g_async_queue_push(b->finished, GUINT_TO_POINTER(i + 1));
-}
-
-/* Runs every run; the first error (in run order) is returned. */
-static gboolean
-run_all(const Experiment *e, const GArray *runs, RunSlot *slots, const ExpRunnerOptions *opt,
-        GError **error)
-{
-  guint n = runs->len;
-  guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();
-  if (jobs > n)
-    jobs = n;
-  Batch b = { e, (const ExpRunKey *)(const void *)runs->data, slots, g_async_queue_new() };
-  GThreadPool *pool = g_thread_pool_new(run_job, &b, (gint)jobs, FALSE, NULL);
-  for (guint i = 0; i < n; i++)
-    g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
-  /* progress: every finished run, and a few times a second in between */
-  SimTime duration = sim_config_get_duration(e->base, "experiment", "duration");
-  gint64 t0 = g_get_monotonic_time();
-  for (guint done = 0; done < n;) {
-    gpointer got = g_async_queue_timeout_pop(b.finished, 250000);
-    if (got != NULL)
-      done++;
-    if (opt->progress == NULL)
-      continue;
-    ExpProgress p = { .done = done, .total = n, .eta_seconds = -1 };
-    p.wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    for (guint i = 0; i < n; i++) {
-      p.events += (guint64)atomic_load_explicit(&slots[i].live.events, memory_order_relaxed);
-      p.sim_seconds += atomic_load_explicit(&slots[i].finished, memory_order_acquire)
-                         ? slots[i].info.sim_seconds
-                         : (double)atomic_load_explicit(&slots[i].live.sim_ns,
-                                                        memory_order_relaxed) / SIM_S;
-    }
-    if (duration > 0 && p.sim_seconds > 0)
-      p.eta_seconds = p.wall_seconds * (n * sim_time_to_s(duration) - p.sim_seconds) /
-                      p.sim_seconds;
-    else if (done > 0)
-      p.eta_seconds = p.wall_seconds * (double)(n - done) / (double)done;
-    opt->progress(&p, opt->user);
-  }
-  g_thread_pool_free(pool, FALSE, TRUE);
-  g_async_queue_unref(b.finished);
-  for (guint i = 0; i < n; i++)   /* every worker's writes, seen before they are read */
-    g_assert(atomic_load_explicit(&slots[i].finished, memory_order_acquire));
-  for (guint i = 0; i < n; i++)
-    if (slots[i].error != NULL) {
-      g_propagate_prefixed_error(error, g_steal_pointer(&slots[i].error), "run %u: ", i);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* ---- formatting ------------------------------------------------------------------- */
-
-/* Integers as integers, other values with enough digits to tell runs apart; the same
- * value always prints the same. NaN and infinities as empty fields. */
-static void
-append_number(GString *out, double v)
-{
-  if (!isfinite(v))
-    return;
-  if (v == floor(v) && fabs(v) < 9007199254740992.0)
-    g_string_append_printf(out, "%.0f", v);
-  else
-    g_string_append_printf(out, "%.10g", v);
-}
-
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void
-append_csv(GString *out, const char *text)
-{
-  if (strpbrk(text, ",\"\n\r") == NULL) {
-    g_string_append(out, text);
-    return;
-  }
-  g_string_append_c(out, '"');
-  for (const char *p = text; *p; p++) {
-    if (*p == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *p);
-  }
-  g_string_append_c(out, '"');
-}
-
-static void
-append_json_string(GString *out, const char *text)
-{
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    switch (*p) {
-    case '"':  g_string_append(out, "\\\""); break;
-    case '\\': g_string_append(out, "\\\\"); break;
-    case '\n': g_string_append(out, "\\n"); break;
-    case '\t': g_string_append(out, "\\t"); break;
-    case '\r': g_string_append(out, "\\r"); break;
-    default:
-      if (*p < 0x20)
-        g_string_append_printf(out, "\\u%04x", *p);
-      else
-        g_string_append_c(out, (char)*p);
-    }
-  }
-  g_string_append_c(out, '"');
-}
-
-static char *
-runs_csv(const Experiment *e, const GArray *runs, const RunSlot *slots)
-{
-  GString *out = g_string_new("variant,replication,seed");
-  for (guint m = 0; m < e->report->len; m++)
-    g_string_append_printf(out, ",%s", exp_metric(g_array_index(e->report, guint, m))->name);
-  g_string_append_c(out, '\n');
-  for (guint i = 0; i < runs->len; i++) {
-    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
-    const ExpVariant *v = g_ptr_array_index(e->variants, k->variant);
-    append_csv(out, v->name);
-    g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, k->replication,
-                           e->seed);
-    for (guint m = 0; m < e->report->len; m++) {
-      g_string_append_c(out, ',');
-      append_number(out, slots[i].values[g_array_index(e->report, guint, m)]);
-    }
-    g_string_append_c(out, '\n');
-  }
-  return g_string_free(out, FALSE);
-}
-
-static char *
-metrics_csv(const Experiment *e)
-{
-  GString *out = g_string_new("metric,unit,description\n");
-  for (guint m = 0; m < e->report->len; m++) {
-    const MetricDef *d = exp_metric(g_array_index(e->report, guint, m));
-    g_string_append_printf(out, "%s,%s,", d->name, d->unit);
-    append_csv(out, d->doc);
-    g_string_append_c(out, '\n');
-  }
-  return g_string_free(out, FALSE);
-}
-
-/* summaries[v * n_metrics + m]: metric m over the replications of variant v */
-static SimSummary *
-summarise(const Experiment *e, const GArray *runs, const RunSlot *slots)
-{
-  guint nm = exp_metric_count();
-  SimSummary *s = g_new0(SimSummary, (gsize)e->variants->len * nm);
-  for (guint i = 0; i < (gsize)e->variants->len * nm; i++)
-    sim_summary_init(&s[i]);
-  for (guint i = 0; i < runs->len; i++) {
-    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
-    for (guint m = 0; m < nm; m++)
-      sim_summary_add(&s[k->variant * nm + m], slots[i].values[m]);
-  }
-  return s;
-}
-
-static char *
-summary_csv(const Experiment *e, const SimSummary *sums)
-{
-  guint nm = exp_metric_count();
-  GString *out = g_string_new("variant,metric,unit,n,mean,sd,ci95,min,max\n");
-  for (guint v = 0; v < e->variants->len; v++) {
-    const ExpVariant *var = g_ptr_array_index(e->variants, v);
-    for (guint r = 0; r < e->report->len; r++) {
-      guint m = g_array_index(e->report, guint, r);
-      const SimSummary *s = &sums[v * nm + m];
-      append_csv(out, var->name);
-      g_string_append_printf(out, ",%s,%s,%" G_GUINT64_FORMAT ",", exp_metric(m)->name,
-                             exp_metric(m)->unit, s->n);
-      double fields[5] = { sim_summary_mean(s), sim_summary_stddev(s), sim_summary_ci95(s),
-                           s->min, s->max };
-      for (int f = 0; f < 5; f++) {
-        append_number(out, fields[f]);
-        g_string_append_c(out, f < 4 ? ',' : '\n');
-      }
-    }
-  }
-  return g_string_free(out, FALSE);
-}
-
-typedef struct {
-  const Experiment *e;
-  const SimSummary *sums;
-} VerdictCtx;
-
-static gboolean
-verdict_lookup(const char *variant, const char *metric, double *value, void *user)
-{
-  const VerdictCtx *c = user;
-  int m = exp_metric_find(metric);
-  if (m < 0)
-    return FALSE;
-  for (guint v = 0; v < c->e->variants->len; v++) {
-    const ExpVariant *var = g_ptr_array_index(c->e->variants, v);
-    if (variant == NULL ? c->e->variants->len == 1 : strcmp(var->name, variant) == 0) {
-      *value = sim_summary_mean(&c->sums[v * exp_metric_count() + (guint)m]);
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-static char *
-iso_time(GDateTime *t)
-{
-  return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static char *
-manifest_json(const Experiment *e, const GArray *runs, const RunSlot *slots,
-              const ExpRunnerOptions *opt, GDateTime *start, GDateTime *end, double wall,
-              guint jobs)
-{
-  GString *o = g_string_new("{\n  \"synack_version\": ");
-  append_json_string(o, SYNACK_VERSION);
-  g_string_append(o, ",\n  \"git_commit\": ");
-  append_json_string(o, SYNACK_GIT_COMMIT);
-  g_string_append(o, ",\n  \"experiment\": ");
-  append_json_string(o, e->name);
-  g_string_append(o, ",\n  \"file\": ");
-  append_json_string(o, e->path);
-  g_string_append(o, ",\n  \"command_line\": [");
-  for (char **a = opt->argv; a && *a; a++) {
-    if (a != opt->argv)
-      g_string_append(o, ", ");
-    append_json_string(o, *a);
-  }
-  g_string_append_printf(o, "],\n  \"master_seed\": %" G_GUINT64_FORMAT
-                         ",\n  \"replications\": %u,\n  \"variants\": [", e->seed,
-                         e->replications);
-  for (guint v = 0; v < e->variants->len; v++) {
-    if (v > 0)
-      g_string_append(o, ", ");
-    append_json_string(o, ((const ExpVariant *)g_ptr_array_index(e->variants, v))->name);
-  }
-  g_autofree char *t0 = iso_time(start), *t1 = iso_time(end);
-  char host[256] = "unknown";
-  if (gethostname(host, sizeof host - 1) != 0)
-    g_strlcpy(host, "unknown", sizeof host);
-  guint64 events = 0;
-  for (guint i = 0; i < runs->len; i++)
-    events += slots[i].info.events;
-  g_string_append(o, "],\n  \"start_time\": ");
-  append_json_string(o, t0);
-  g_string_append(o, ",\n  \"end_time\": ");
-  append_json_string(o, t1);
-  g_string_append(o, ",\n  \"host\": ");
-  append_json_string(o, host);
-  g_string_append_printf(o, ",\n  \"threads\": %u,\n  \"wall_seconds\": %.3f,\n"
-                         "  \"events_fired\": %" G_GUINT64_FORMAT ",\n  \"runs\": [\n",
-                         jobs, wall, events);
-  /* each run's random streams are named by (master seed, point, replication, component) */
-  for (guint i = 0; i < runs->len; i++) {
-    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
-    g_string_append(o, "    {\"variant\": ");
-    append_json_string(o, ((const ExpVariant *)g_ptr_array_index(e->variants, k->variant))->name);
-    g_string_append_printf(o, ", \"point\": %" G_GUINT64_FORMAT ", \"replication\": %"
-                           G_GUINT64_FORMAT ", \"seed\": %" G_GUINT64_FORMAT
-                           ", \"events\": %" G_GUINT64_FORMAT ", \"sim_seconds\": %.9g"
-                           ", \"wall_seconds\": %.3f}%s\n", k->point, k->replication,
-                           e->seed, slots[i].info.events, slots[i].info.sim_seconds,
-                           slots[i].wall_seconds, i + 1 < runs->len ? "," : "");
-  }
-  g_string_append(o, "  ]\n}\n");
-  return g_string_free(o, FALSE);
-}
-
-/* The records of every run of one kind, in run order, under @header; NULL when no run
- * recorded that kind. */
-static char *
-records_csv(const Experiment *e, const GArray *runs, const RunSlot *slots, const char *header,
-            gboolean (*has)(const ExpRecord *),
-            void (*rows)(const ExpRecord *, const char *, uint64_t, GString *))
-{
-  GString *out = NULL;
-  for (guint i = 0; i < runs->len; i++) {
-    if (!has(slots[i].record))
-      continue;
-    if (out == NULL)
-      out = g_string_new(header);
-    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
-    const ExpVariant *v = g_ptr_array_index(e->variants, k->variant);
-    rows(slots[i].record, v->name, k->replication, out);
-  }
-  return out ? g_string_free(out, FALSE) : NULL;
-}
-
-/* Where run @i's capture goes: @given (--pcap) itself when one run is traced, else
- * with "-VARIANT-rN" before its extension; without --pcap, trace[-VARIANT-rN].pcap in
- * the folder being written. */
-static char *
-pcap_path(const char *given, const char *dir, guint traced, const char *variant,
-          uint64_t replication)
-{
-  g_autofree char *suffix = traced == 1 ? g_strdup("")
-                                        : g_strdup_printf("-%s-r%" G_GUINT64_FORMAT, variant,
-                                                          replication);
-  if (given == NULL) {
-    g_autofree char *name = g_strdup_printf("trace%s.pcap", suffix);
-    return g_build_filename(dir, name, NULL);
-  }
-  const char *dot = strrchr(given, '.'), *slash = strrchr(given, '/');
-  if (dot == NULL || (slash != NULL && dot < slash))
-    dot = given + strlen(given);
-  return g_strdup_printf("%.*s%s%s", (int)(dot - given), given, suffix, dot);
-}
-
-/* Writes the captures of the traced runs; the paths written are added to @written. */
-static gboolean
-write_captures(const Experiment *e, const GArray *runs, const RunSlot *slots,
-               const char *given, const char *dir, GPtrArray *written, GError **error)
-{
-  guint traced = 0;
-  for (guint i = 0; i < runs->len; i++)
-    traced += exp_record_has_trace(slots[i].record);
-  for (guint i = 0; i < runs->len; i++) {
-    if (!exp_record_has_trace(slots[i].record))
-      continue;
-    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
-    const ExpVariant *v = g_ptr_array_index(e->variants, k->variant);
-    if (given == NULL && !sim_config_get_bool(v->cfg, "trace", "pcap"))
-      continue;
-    char *path = pcap_path(given, dir, traced, v->name, k->replication);
-    g_ptr_array_add(written, path);
-    if (!exp_record_pcap(slots[i].record, path, error))
-      return FALSE;
-  }
-  return TRUE;
 }
 
 /* ---- the folder ------------------------------------------------------------------- */
@@ -402,57 +43,329 @@ default_outdir(const Experiment *e, GDateTime *now)
   return dir;
 }
 
-/* Makes "<parent>/.<name>.partial-XXXXXX" beside @outdir. */
-static char *
-make_temp_dir(const char *outdir, GError **error)
-{
-  GStatBuf st;
-  if (g_lstat(outdir, &st) == 0) {   /* a dangling symbolic link is in the way too */
-    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "output folder '%s' already exists: choose "
-                "another (-o DIR) or remove it", outdir);
-    return NULL;
-  }
-  g_autofree char *parent = g_path_get_dirname(outdir);
-  g_autofree char *name = g_path_get_basename(outdir);
-  if (g_mkdir_with_parents(parent, 0777) != 0) {
-    int err = errno;
-    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot make folder '%s': %s", parent,
-                g_strerror(err));
-    return NULL;
-  }
-  char *tmp = g_strdup_printf("%s/.%s.partial-XXXXXX", parent, name);
-  if (g_mkdtemp(tmp) == NULL) {
-    int err = errno;
-    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot write in '%s': %s", parent,
-                g_strerror(err));
-    g_free(tmp);
-    return NULL;
-  }
-  return tmp;
-}
-
-static void
-remove_temp_dir(const char *tmp)
-{
-  g_autoptr(GDir) d = g_dir_open(tmp, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-    g_autofree char *path = g_build_filename(tmp, name, NULL);
-    g_unlink(path);
-  }
-  g_rmdir(tmp);
-}
-
 static gboolean
-write_file(const char *dir, const char *name, const char *text, GError **error)
+put(const char *dir, const char *name, const char *text, GError **error)
 {
   g_autofree char *path = g_build_filename(dir, name, NULL);
   g_autoptr(GError) err = NULL;
-  if (!g_file_set_contents(path, text, -1, &err)) {
-    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot write '%s': %s", path, err->message);
+  if (g_file_set_contents(path, text, -1, &err))
+    return TRUE;
+  g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot write '%s': %s", path, err->message);
+  return FALSE;
+}
+
+/* A new folder @dir holding @e's config.resolved.ini; nothing is left if it fails. */
+static gboolean
+folder_create(const Experiment *e, const char *dir, GError **error)
+{
+  GStatBuf st;
+  if (g_lstat(dir, &st) == 0) {   /* a dangling symbolic link is in the way too */
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "output folder '%s' already exists: choose "
+                "another (-o DIR), remove it, or continue it (--resume %s)", dir, dir);
+    return FALSE;
+  }
+  g_autofree char *parent = g_path_get_dirname(dir);
+  gboolean made_parent = g_mkdir_with_parents(parent, 0777) == 0;
+  if (!made_parent || g_mkdir(dir, 0777) != 0) {
+    int err = errno;
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot make folder '%s': %s",
+                made_parent ? dir : parent, g_strerror(err));
+    return FALSE;
+  }
+  g_autofree char *resolved = experiment_resolved(e);
+  if (!put(dir, "config.resolved.ini", resolved, error)) {
+    g_rmdir(dir);
     return FALSE;
   }
   return TRUE;
+}
+
+/* Checks that folder @dir holds @e (replications may have grown), and records @e's
+ * resolved config in it when they did. */
+static gboolean
+folder_resume(const Experiment *e, const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename(dir, "config.resolved.ini", NULL);
+  g_autofree char *there = NULL;
+  if (!g_file_get_contents(path, &there, NULL, NULL)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "--resume %s: no %s: not the output folder "
+                "of synack run", dir, path);
+    return FALSE;
+  }
+  g_autofree char *here = experiment_resolved(e);
+  g_autoptr(GString) diff = g_string_new(NULL);
+  if (!exp_folder_compare_configs(there, here, TRUE, diff)) {
+    g_string_truncate(diff, diff->len - 1);
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--resume %s: the folder holds another "
+                "experiment; it differs in:\n%s", dir, diff->str);
+    return FALSE;
+  }
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_key_file_load_from_data(kf, there, (gsize)-1, G_KEY_FILE_NONE, NULL);
+  gint64 had = g_key_file_get_int64(kf, "experiment", "replications", NULL);
+  if (had > (gint64)e->replications) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--resume %s: the folder has %"
+                G_GINT64_FORMAT " replications, more than %u: a folder's replications can "
+                "grow, not shrink", dir, had, e->replications);
+    return FALSE;
+  }
+  return had == (gint64)e->replications || put(dir, "config.resolved.ini", here, error);
+}
+
+/* ---- workers ---------------------------------------------------------------------- */
+
+/* The child's side: runs @k, writes its files, never returns. */
+static void G_GNUC_NORETURN
+worker(const Experiment *e, const ExpRunKey *k, const char *dir, gboolean pcap,
+       ExpRunLive *live)
+{
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  const SimConfig *cfg = experiment_config(e, k->variant, (guint)k->point);
+  double *values = g_new0(double, exp_metric_count());
+  ExpRunInfo info = { 0 };
+  ExpRecord *rec = exp_record_new(cfg, k->replication);
+  GError *err = NULL;
+  gboolean ok = exp_run_watched(cfg, k->replication, values, &info, live, rec, &err);
+  if (ok)
+    ok = exp_result_write(dir, e, k, values, &info, rec, pcap, &err);
+  if (!ok)
+    exp_result_write_failure(dir, e, k, err->message, NULL);
+  _exit(ok ? 0 : 3);
+}
+
+typedef struct {
+  pid_t pid;              /* 0: free */
+  guint run;              /* index into the run list */
+  gint64 started;
+} Slot;
+
+typedef struct {
+  const Experiment *e;
+  const ExpRunnerOptions *opt;
+  const char *dir;
+  GArray *runs;
+  ExpRunLive *live;       /* shared with the workers: one per slot */
+  Slot *slots;
+  guint jobs, running, done, failed, total;
+  double finished_sim;    /* simulated seconds of the runs ended so far */
+  guint64 finished_events;
+  gint64 t0;
+  gboolean pcap;
+} Pool;
+
+static const char *
+signal_words(int sig)
+{
+  switch (sig) {
+  case SIGABRT: return "SIGABRT: an assertion failed or the run aborted";
+  case SIGSEGV: return "SIGSEGV: an invalid memory access";
+  case SIGKILL: return "SIGKILL: killed, perhaps for want of memory";
+  case SIGFPE:  return "SIGFPE: an arithmetic error";
+  case SIGBUS:  return "SIGBUS: a bus error";
+  default:      return g_strsignal(sig);
+  }
+}
+
+/* Slot @s's worker ended with wait status @status. */
+static void
+reap(Pool *p, Slot *s, int status, gboolean stopping)
+{
+  const ExpRunKey *k = &g_array_index(p->runs, ExpRunKey, s->run);
+  ExpRunLive *live = &p->live[s - p->slots];
+  ExpResultState state = exp_result_state(p->dir, p->e, k);
+  g_autofree char *why = NULL;
+  if (WIFSIGNALED(status) && stopping && state == EXP_RESULT_ABSENT) {
+    s->pid = 0;           /* stopped by us: left to run another time */
+    p->running--;
+    return;
+  }
+  if (state == EXP_RESULT_ABSENT) {
+    why = WIFSIGNALED(status)
+            ? g_strdup_printf("the run's process was killed by signal %d (%s)",
+                              WTERMSIG(status), signal_words(WTERMSIG(status)))
+            : g_strdup_printf("the run's process ended with status %d and no result",
+                              WEXITSTATUS(status));
+    g_autoptr(GError) err = NULL;
+    exp_result_write_failure(p->dir, p->e, k, why, &err);
+    state = EXP_RESULT_FAILED;
+  } else if (state == EXP_RESULT_FAILED) {
+    ExpResult r;
+    if (exp_result_read(p->dir, p->e, k, &r, NULL))
+      why = g_strdup(r.failure);
+    exp_result_clear(&r);
+  }
+  p->done++;
+  p->failed += state == EXP_RESULT_FAILED;
+  p->finished_events += (guint64)atomic_load(&live->events);
+  p->finished_sim += (double)atomic_load(&live->sim_ns) / SIM_S;
+  s->pid = 0;
+  p->running--;
+  if (p->opt->ended != NULL) {
+    ExpRunEnded ended = {
+      .done = p->done, .total = p->total,
+      .variant = ((const ExpVariant *)g_ptr_array_index(p->e->variants, k->variant))->name,
+      .point = k->point, .replication = k->replication,
+      .wall_seconds = (double)(g_get_monotonic_time() - s->started) / 1e6,
+      .failure = state == EXP_RESULT_FAILED ? (why ? why : "failed") : NULL,
+    };
+    p->opt->ended(&ended, p->opt->user);
+  }
+}
+
+static gboolean
+start(Pool *p, Slot *s, guint run, GError **error)
+{
+  ExpRunLive *live = &p->live[s - p->slots];
+  atomic_store(&live->events, 0);
+  atomic_store(&live->sim_ns, 0);
+  const ExpRunKey *k = &g_array_index(p->runs, ExpRunKey, run);
+  g_autofree char *stem = exp_result_stem(p->e, k);
+  g_autofree char *failed = g_strdup_printf("%s/%s.failed", p->dir, stem);
+  g_unlink(failed);       /* a run that failed before is run again */
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    int err = errno;
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot start a worker process: %s",
+                g_strerror(err));
+    return FALSE;
+  }
+  if (pid == 0)
+    worker(p->e, k, p->dir, p->pcap, live);
+  s->pid = pid;
+  s->run = run;
+  s->started = g_get_monotonic_time();
+  p->running++;
+  return TRUE;
+}
+
+static void
+report_progress(Pool *p)
+{
+  if (p->opt->progress == NULL)
+    return;
+  ExpProgress pr = { .done = p->done, .failed = p->failed, .total = p->total,
+                     .eta_seconds = -1 };
+  pr.wall_seconds = (double)(g_get_monotonic_time() - p->t0) / 1e6;
+  pr.events = p->finished_events;
+  pr.sim_seconds = p->finished_sim;
+  for (guint j = 0; j < p->jobs; j++)
+    if (p->slots[j].pid != 0) {
+      pr.events += (guint64)atomic_load(&p->live[j].events);
+      pr.sim_seconds += (double)atomic_load(&p->live[j].sim_ns) / SIM_S;
+    }
+  if (p->done > 0)
+    pr.eta_seconds = pr.wall_seconds * (double)(p->total - p->done) / (double)p->done;
+  p->opt->progress(&pr, p->opt->user);
+}
+
+/* Runs @todo (indices into @runs) with at most opt->jobs workers at once. FALSE only
+ * when a worker cannot be started; *@stopped when opt->stop ended it early. */
+static gboolean
+run_pool(const Experiment *e, const ExpRunnerOptions *opt, const char *dir, GArray *runs,
+         const GArray *todo, guint *ran, guint *failed, gboolean *stopped, GError **error)
+{
+  guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();
+  jobs = MAX(1u, MIN(jobs, todo->len));
+  Pool p = { e, opt, dir, runs, NULL, NULL, jobs, 0, 0, 0, todo->len, 0, 0,
+             g_get_monotonic_time(), opt->pcap != NULL };
+  for (guint v = 0; v < e->variants->len && !p.pcap; v++)
+    p.pcap = sim_config_get_bool(experiment_config(e, v, 0), "trace", "pcap");
+  size_t bytes = sizeof(ExpRunLive) * jobs;
+  p.live = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (p.live == MAP_FAILED) {
+    int err = errno;
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot share memory with the workers: %s",
+                g_strerror(err));
+    return FALSE;
+  }
+  p.slots = g_new0(Slot, jobs);
+  /* workers' ends arrive as SIGCHLD, waited for with a timeout so that progress goes on
+   * and a stop request (a handled signal interrupts the wait) is seen at once */
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
+  gboolean ok = TRUE, stopping = FALSE;
+  guint next = 0;
+  gint64 last_report = 0;
+  while (p.running > 0 || (next < todo->len && !stopping && ok)) {
+    if (!stopping && opt->stop != NULL && *opt->stop) {
+      stopping = TRUE;
+      for (guint j = 0; j < jobs; j++)
+        if (p.slots[j].pid != 0)
+          kill(p.slots[j].pid, SIGTERM);
+    }
+    for (guint j = 0; j < jobs && ok && !stopping && next < todo->len; j++)
+      if (p.slots[j].pid == 0)
+        ok = start(&p, &p.slots[j], g_array_index(todo, guint, next++), error);
+    int status;
+    pid_t pid;
+    gboolean reaped = FALSE;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+      for (guint j = 0; j < jobs; j++)
+        if (p.slots[j].pid == pid) {
+          reap(&p, &p.slots[j], status, stopping);
+          reaped = TRUE;
+        }
+    gint64 now = g_get_monotonic_time();
+    if (reaped || now - last_report > 250000) {
+      report_progress(&p);
+      last_report = now;
+    }
+    if (!reaped && p.running > 0) {
+      struct timespec wait = { 0, 100 * 1000 * 1000 };
+      sigtimedwait(&chld, NULL, &wait);
+    }
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  report_progress(&p);
+  *ran = p.done;
+  *failed = p.failed;
+  *stopped = stopping;
+  munmap(p.live, bytes);
+  g_free(p.slots);
+  return ok;
+}
+
+/* ---- the whole -------------------------------------------------------------------- */
+
+static ExpRunnerStatus
+finish(const Experiment *e, const char *dir, const ExpFolderInfo *info, guint ran,
+       gboolean stopped, ExpRunnerResult *result, GError **error)
+{
+  ExpFolderSummary sum;
+  if (!exp_folder_write(e, dir, info, &sum, error))
+    return EXP_RUNNER_FAILED;
+  result->outdir = g_strdup(dir);
+  result->verdict = g_steal_pointer(&sum.verdict);
+  result->supported = sum.supported;
+  result->runs = sum.runs;
+  result->done = sum.done;
+  result->failed = sum.failed;
+  result->ran = ran;
+  result->stopped = stopped;
+  result->events = sum.events;
+  result->wall_seconds = info->wall_seconds;
+  exp_folder_summary_clear(&sum);
+  if (result->failed > 0) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%u of %u runs failed (%s/failures.csv "
+                "says why); the others are summed up in %s", result->failed, result->runs,
+                dir, dir);
+    return EXP_RUNNER_FAILED;
+  }
+  if (result->done < result->runs) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s after %u of %u runs; what ran is "
+                "summed up in %s; --resume %s runs the rest", stopped ? "stopped" : "ended",
+                result->done, result->runs, dir, dir);
+    return EXP_RUNNER_FAILED;
+  }
+  return EXP_RUNNER_OK;
 }
 
 ExpRunnerStatus
@@ -460,123 +373,144 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
                    GError **error)
 {
   g_return_val_if_fail(e != NULL && opt != NULL && result != NULL, EXP_RUNNER_FAILED);
+  g_return_val_if_fail(opt->shards == 0 || (opt->shard >= 1 && opt->shard <= opt->shards),
+                       EXP_RUNNER_FAILED);
   memset(result, 0, sizeof *result);
-  g_autoptr(GDateTime) start = g_date_time_new_now_utc();
-  g_autofree char *outdir = opt->outdir ? g_strdup(opt->outdir) : default_outdir(e, start);
+  g_autoptr(GDateTime) start_time = g_date_time_new_now_utc();
+  g_autofree char *dir = opt->outdir ? g_strdup(opt->outdir) : default_outdir(e, start_time);
   /* "DIR/" names DIR, not a folder inside it */
-  for (size_t n = strlen(outdir); n > 1 && outdir[n - 1] == '/'; n--)
-    outdir[n - 1] = '\0';
-  g_autofree char *tmp = make_temp_dir(outdir, error);
-  if (tmp == NULL)
+  for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+    dir[n - 1] = '\0';
+  if (opt->resume ? !folder_resume(e, dir, error) : !folder_create(e, dir, error))
     return EXP_RUNNER_BAD_OUTPUT;
 
   g_autoptr(GArray) runs = experiment_runs(e);
-  guint nm = exp_metric_count();
-  RunSlot *slots = g_new0(RunSlot, runs->len);
-  double *values = g_new0(double, (gsize)runs->len * nm);
-  for (guint i = 0; i < runs->len; i++) {
-    const ExpRunKey *k = &g_array_index(runs, ExpRunKey, i);
-    slots[i].values = values + (gsize)i * nm;
-    slots[i].record = exp_record_new(
-      ((const ExpVariant *)g_ptr_array_index(e->variants, k->variant))->cfg, k->replication);
-  }
-  gint64 t0 = g_get_monotonic_time();
-  ExpRunnerStatus status = EXP_RUNNER_FAILED;
-  SimSummary *sums = NULL;
-  char *files[9][2] = { { 0 } };
-  g_autoptr(GPtrArray) captures = g_ptr_array_new_with_free_func(g_free);
-  guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();
-  GDateTime *end = NULL;
-  double wall = 0;
-  guint nf = 0;
-  if (!run_all(e, runs, slots, opt, error))
-    goto out;
-  wall = (double)(g_get_monotonic_time() - t0) / 1e6;
-  end = g_date_time_new_now_utc();
-
-  sums = summarise(e, runs, slots);
-  files[nf][0] = "config.resolved.ini";
-  files[nf++][1] = experiment_resolved(e);
-  files[nf][0] = "runs.csv";
-  files[nf++][1] = runs_csv(e, runs, slots);
-  files[nf][0] = "metrics.csv";
-  files[nf++][1] = metrics_csv(e);
-  files[nf][0] = "summary.csv";
-  files[nf++][1] = summary_csv(e, sums);
-  const struct {
-    const char *name, *header;
-    gboolean (*has)(const ExpRecord *);
-    void (*rows)(const ExpRecord *, const char *, uint64_t, GString *);
-  } recorded[] = {
-    { "trace.csv", exp_record_trace_header, exp_record_has_trace, exp_record_trace_csv },
-    { "states.csv", exp_record_states_header, exp_record_has_states, exp_record_states_csv },
-    { "samples.csv", exp_record_samples_header, exp_record_has_samples,
-      exp_record_samples_csv },
-  };
-  for (guint r = 0; r < G_N_ELEMENTS(recorded); r++) {
-    char *text = records_csv(e, runs, slots, recorded[r].header, recorded[r].has,
-                             recorded[r].rows);
-    if (text != NULL) {
-      files[nf][0] = (char *)recorded[r].name;
-      files[nf++][1] = text;
-    }
-  }
-  files[nf][0] = "manifest.json";
-  files[nf++][1] = manifest_json(e, runs, slots, opt, start, end, wall,
-                                 MIN(jobs, runs->len));
-  if (e->verdict != NULL) {
-    VerdictCtx ctx = { e, sums };
-    g_autoptr(GString) figures = g_string_new(NULL);
-    gboolean holds = FALSE;
-    if (!exp_verdict_eval(e->verdict, verdict_lookup, &ctx, &holds, figures, error))
-      goto out;
-    result->supported = holds;
-    result->verdict = g_strdup_printf("VERDICT %s: %s (%s)", e->name,
-                                      holds ? "SUPPORTED" : "REFUTED", figures->str);
-    const char *hyp = sim_config_get_string(e->base, "experiment", "hypothesis");
-    files[nf][0] = "verdict.txt";
-    files[nf++][1] = g_strdup_printf("%s\nhypothesis: %s\nexpect: %s\n", result->verdict,
-                                     hyp, e->expect);
-  }
-  for (guint f = 0; f < nf; f++) {
-    if (files[f][1] == NULL) {
-      g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot write '%s': the file changed while "
-                  "running", files[f][0]);
-      goto out;
-    }
-    if (!write_file(tmp, files[f][0], files[f][1], error))
-      goto out;
-  }
-  if (!write_captures(e, runs, slots, opt->pcap, tmp, captures, error))
-    goto out;
-  if (g_rename(tmp, outdir) != 0) {
-    int err = errno;
-    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot rename '%s' to '%s': %s", tmp, outdir,
-                g_strerror(err));
-    goto out;
-  }
-  result->outdir = g_steal_pointer(&outdir);
-  result->wall_seconds = wall;
+  g_autoptr(GArray) todo = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; i < runs->len; i++)
-    result->events += slots[i].info.events;
-  status = EXP_RUNNER_OK;
-out:
-  if (status != EXP_RUNNER_OK) {
-    remove_temp_dir(tmp);
-    if (opt->pcap != NULL)   /* the captures written outside the folder go with it */
-      for (guint i = 0; i < captures->len; i++)
-        g_unlink(captures->pdata[i]);
+    if (exp_folder_in_shard(i, opt->shard, opt->shards) &&
+        exp_result_state(dir, e, &g_array_index(runs, ExpRunKey, i)) != EXP_RESULT_DONE)
+      g_array_append_val(todo, i);
+  gint64 t0 = g_get_monotonic_time();
+  guint ran = 0, failed = 0;
+  gboolean stopped = FALSE;
+  if (todo->len > 0 && !run_pool(e, opt, dir, runs, todo, &ran, &failed, &stopped, error))
+    return EXP_RUNNER_FAILED;
+  g_autoptr(GDateTime) end_time = g_date_time_new_now_utc();
+  guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();
+  ExpFolderInfo info = {
+    .argv = opt->argv, .pcap = opt->pcap, .shard = opt->shard, .shards = opt->shards,
+    .start = start_time, .end = end_time,
+    .wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6,
+    .jobs = MAX(1u, MIN(jobs, todo->len)),
+  };
+  return finish(e, dir, &info, ran, stopped, result, error);
+}
+
+/* ---- merging shards --------------------------------------------------------------- */
+
+static gboolean
+copy_file(const char *from, const char *to, GError **error)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_autoptr(GError) err = NULL;
+  if (!g_file_get_contents(from, &bytes, &len, &err) ||
+      !g_file_set_contents(to, bytes, (gssize)len, &err)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot copy '%s' to '%s': %s", from, to,
+                err->message);
+    return FALSE;
   }
-  for (guint f = 0; f < G_N_ELEMENTS(files); f++)
-    g_free(files[f][1]);
-  g_free(sums);
-  if (end != NULL)
-    g_date_time_unref(end);
-  for (guint i = 0; i < runs->len; i++) {
-    g_clear_error(&slots[i].error);
-    exp_record_free(slots[i].record);
+  return TRUE;
+}
+
+/* The synack version a folder's manifest names, or NULL. */
+static char *
+folder_version(const char *dir)
+{
+  g_autofree char *path = g_build_filename(dir, "manifest.json", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return NULL;
+  const char *key = strstr(text, "\"synack_version\": \"");
+  if (key == NULL)
+    return NULL;
+  key += strlen("\"synack_version\": \"");
+  const char *end = strchr(key, '"');
+  return end ? g_strndup(key, (gsize)(end - key)) : NULL;
+}
+
+ExpRunnerStatus
+exp_runner_merge(const char *const *dirs, const char *outdir, char **argv,
+                 ExpRunnerResult *result, GError **error)
+{
+  g_return_val_if_fail(dirs != NULL && dirs[0] != NULL && outdir != NULL && result != NULL,
+                       EXP_RUNNER_FAILED);
+  memset(result, 0, sizeof *result);
+  g_autoptr(GDateTime) start_time = g_date_time_new_now_utc();
+  g_autofree char *first_ini = g_build_filename(dirs[0], "config.resolved.ini", NULL);
+  g_autofree char *first = NULL;
+  if (!g_file_get_contents(first_ini, &first, NULL, NULL)) {
+    g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: no config.resolved.ini: not the output "
+                "folder of synack run", dirs[0]);
+    return EXP_RUNNER_BAD_OUTPUT;
   }
-  g_free(slots);
-  g_free(values);
-  return status;
+  g_autofree char *version = folder_version(dirs[0]);
+  for (const char *const *d = dirs + 1; *d; d++) {
+    g_autofree char *ini = g_build_filename(*d, "config.resolved.ini", NULL);
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(ini, &text, NULL, NULL)) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "%s: no config.resolved.ini: not the "
+                  "output folder of synack run", *d);
+      return EXP_RUNNER_BAD_OUTPUT;
+    }
+    g_autoptr(GString) diff = g_string_new(NULL);
+    if (!exp_folder_compare_configs(first, text, FALSE, diff)) {
+      g_string_truncate(diff, diff->len - 1);
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s and %s hold different experiments "
+                  "(\"in the folder\": %s):\n%s", dirs[0], *d, dirs[0], diff->str);
+      return EXP_RUNNER_BAD_OUTPUT;
+    }
+    g_autofree char *v = folder_version(*d);
+    if (g_strcmp0(v, version) != 0) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "%s was made by synack %s, %s by %s: "
+                  "merge folders of one version", dirs[0], version ? version : "(unknown)",
+                  *d, v ? v : "(unknown)");
+      return EXP_RUNNER_BAD_OUTPUT;
+    }
+  }
+  g_autoptr(Experiment) e = experiment_load(first_ini, NULL, error);
+  if (e == NULL)
+    return EXP_RUNNER_BAD_OUTPUT;
+  if (!folder_create(e, outdir, error))
+    return EXP_RUNNER_BAD_OUTPUT;
+  g_autofree char *runs_dir = g_build_filename(outdir, "runs", NULL);
+  g_mkdir_with_parents(runs_dir, 0777);
+  for (const char *const *d = dirs; *d; d++) {
+    g_autofree char *from_dir = g_build_filename(*d, "runs", NULL);
+    g_autoptr(GDir) dh = g_dir_open(from_dir, 0, NULL);
+    const char *name;
+    while (dh != NULL && (name = g_dir_read_name(dh)) != NULL) {
+      if (name[0] == '.')
+        continue;           /* a file still being written when the shard stopped */
+      g_autofree char *from = g_build_filename(from_dir, name, NULL);
+      g_autofree char *to = g_build_filename(runs_dir, name, NULL);
+      if (g_file_test(to, G_FILE_TEST_EXISTS)) {
+        g_autofree char *a = NULL, *b = NULL;
+        gsize la = 0, lb = 0;
+        if (g_file_get_contents(from, &a, &la, NULL) && g_file_get_contents(to, &b, &lb, NULL) &&
+            la == lb && memcmp(a, b, la) == 0)
+          continue;         /* the same run in two folders, the same result */
+        if (!g_str_has_suffix(name, ".run"))
+          continue;         /* its .run decides */
+        g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "run %s is in two folders with "
+                    "different results (%s)", name, *d);
+        return EXP_RUNNER_FAILED;
+      }
+      if (!copy_file(from, to, error))
+        return EXP_RUNNER_FAILED;
+    }
+  }
+  g_autoptr(GDateTime) end_time = g_date_time_new_now_utc();
+  ExpFolderInfo info = { .argv = argv, .start = start_time, .end = end_time, .jobs = 0 };
+  return finish(e, outdir, &info, 0, FALSE, result, error);
 }

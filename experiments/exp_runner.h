@@ -1,17 +1,30 @@
-/* exp_runner: executes every run of an experiment (on several threads; results land by
- * run index, so the output does not depend on the thread count) and writes its output
- * folder:
- *   config.resolved.ini  every key with its effective value
- *   runs.csv             one row per run: variant, replication, seed, every reported metric
+/* exp_runner: executes the runs of an experiment and keeps its output folder.
+ *
+ * Each run executes in a worker process of its own (at most `jobs` at once): one
+ * simulation per process, nothing shared, and a run that fails (an error, or an
+ * assertion that aborts its process) is recorded with its reason while the others go
+ * on. A run's results land in the folder's runs/ the moment it ends (exp_result.h), so
+ * a sweep that is killed keeps every run it finished; `resume` continues it, running
+ * only what is missing (and what failed), and refuses a folder whose experiment differs.
+ * Raising [experiment] replications on resume adds the missing replications.
+ *
+ * The folder's other files are made from runs/ alone, in run order, once the runs are
+ * over (also when stopped or when some failed, from what is there):
+ *   config.resolved.ini  every key with its effective value (written first)
+ *   runs.csv             one row per finished run: variant, point, the swept keys'
+ *                        values, replication, seed, every reported metric
+ *   failures.csv         the runs that failed and why (only when some did)
  *   metrics.csv          the reported metrics' names, units and meanings
- *   summary.csv          per variant and metric: n, mean, sd, 95 % CI half-width, min, max
- *   manifest.json        version, commit, command line, seeds, times, host, events
+ *   summary.csv          per variant, point and metric: n, mean, sd, 95 % CI, min, max
+ *   differences.csv      per variant but the first, point and metric: the paired
+ *                        differences from the first variant over replications (common
+ *                        random numbers) with their 95 % CI
+ *   trace.csv, states.csv, samples.csv, trace*.pcap   what the runs recorded
  *   verdict.txt          the hypothesis, the rule and the verdict (if [verdict] expect)
- *   trace.csv, states.csv, samples.csv, trace*.pcap   what the runs recorded, when the
- *                        experiment asks (exp_record.h, docs/OUTPUTS.md)
- * The folder is written under a temporary name beside its final one and renamed only
- * when every file is complete, so a folder with the final name is always whole. The same
- * experiment, seed and synack version give byte-identical files, manifest.json aside. */
+ *   manifest.json        version, commit, command line, seeds, times, host, each run
+ * so the same experiment, seed and synack version give byte-identical files whatever
+ * the number of jobs, whether it ran at once, was resumed, or ran as shards merged
+ * afterwards (manifest.json aside). */
 #pragma once
 
 #include <glib.h>
@@ -20,45 +33,72 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  guint done, total;          /* runs finished, runs in all */
+  guint done, failed, total;  /* runs finished (failed ones included), failed, to run */
   double wall_seconds;        /* since the first run started */
   guint64 events;             /* fired so far, by every run */
   double sim_seconds;         /* simulated so far, summed over runs */
   double eta_seconds;         /* estimated wall time left; < 0: unknown */
 } ExpProgress;
 
+/* One run that just ended. */
+typedef struct {
+  guint done, total;          /* as in ExpProgress, this run counted */
+  const char *variant;
+  uint64_t point, replication;
+  double wall_seconds;
+  const char *failure;        /* why it failed, or NULL */
+} ExpRunEnded;
+
 typedef struct {
   const char *outdir;         /* NULL: results/<name>-<UTC time> */
-  guint jobs;                 /* threads; 0: one per core */
+  guint jobs;                 /* worker processes; 0: one per core */
   char **argv;                /* the command line, for the manifest (NULL-terminated) */
   const char *pcap;           /* NULL, or where the traced runs' captures go instead of
-                               * the folder (one run: this file; several: the variant and
-                               * replication inserted before its extension) */
-  /* called on the calling thread after each run finishes and a few times a second
-   * between (may be NULL) */
+                               * the folder (one run: this file; several: the variant,
+                               * point and replication inserted before its extension) */
+  gboolean resume;            /* outdir exists: continue it */
+  guint shard, shards;        /* shards > 0: run only the runs whose index in the run list
+                               * is shard - 1 modulo shards */
+  const volatile int *stop;   /* when it becomes nonzero (a signal handler): start no
+                               * more runs, stop those running (they stay to be run) */
+  /* called on the calling thread a few times a second (may be NULL) */
   void (*progress)(const ExpProgress *p, void *user);
+  /* called on the calling thread as each run ends (may be NULL) */
+  void (*ended)(const ExpRunEnded *r, void *user);
   void *user;
 } ExpRunnerOptions;
 
 typedef enum {
   EXP_RUNNER_OK = 0,
-  EXP_RUNNER_FAILED = 1,      /* a run or writing the output failed */
-  EXP_RUNNER_BAD_OUTPUT = 2,  /* the output folder exists or cannot be made */
+  EXP_RUNNER_FAILED = 1,      /* some runs failed or were stopped, or writing failed */
+  EXP_RUNNER_BAD_OUTPUT = 2,  /* the folder exists (without resume), cannot be made, or
+                               * does not fit the experiment being resumed */
 } ExpRunnerStatus;
 
 typedef struct {
   char *outdir;               /* the folder written */
   char *verdict;              /* "VERDICT name: SUPPORTED (figures)", or NULL */
   gboolean supported;
+  guint runs, done, failed;   /* runs of this folder (its shard), finished, failed */
+  guint ran;                  /* of those, run now (not found done in the folder) */
+  gboolean stopped;           /* opt->stop ended it early */
   guint64 events;
   double wall_seconds;
 } ExpRunnerResult;
 
 void exp_runner_result_clear(ExpRunnerResult *r);
 
-/* Runs @e as @opt says. On anything but EXP_RUNNER_OK @error says why and no folder
- * with the final name is left behind. */
+/* Runs @e into its folder as @opt says. EXP_RUNNER_FAILED with @error when a run
+ * failed (the folder has the others, summed up), the run was stopped, or a file could
+ * not be written; EXP_RUNNER_BAD_OUTPUT (nothing run or written) when the folder is
+ * unusable. */
 ExpRunnerStatus exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt,
                                    ExpRunnerResult *result, GError **error);
+
+/* Combines the folders @dirs (NULL-terminated; shards of one experiment: the same
+ * config.resolved.ini and synack version) into the new folder @outdir, as if one run had
+ * made it. @argv for its manifest. */
+ExpRunnerStatus exp_runner_merge(const char *const *dirs, const char *outdir, char **argv,
+                                 ExpRunnerResult *result, GError **error);
 
 G_END_DECLS

@@ -28,11 +28,24 @@ variant_free(ExpVariant *v)
   g_free(v);
 }
 
+static void
+point_free(ExpPoint *p)
+{
+  g_strfreev(p->values);
+  g_free(p->label);
+  g_free(p);
+}
+
 void
 experiment_free(Experiment *e)
 {
   if (e == NULL)
     return;
+  if (e->configs)
+    g_ptr_array_free(e->configs, TRUE);
+  if (e->points)
+    g_ptr_array_free(e->points, TRUE);
+  g_strfreev(e->sweep_keys);
   if (e->variants)
     g_ptr_array_free(e->variants, TRUE);
   if (e->report)
@@ -202,6 +215,12 @@ experiment_load(const char *path, const char *const *overrides, GError **error)
   e->overrides = g_strdupv((char **)overrides);
   e->schema = exp_schema_new();
   e->variants = g_ptr_array_new_with_free_func((GDestroyNotify)variant_free);
+  e->sweep_keys = g_new0(char *, 1);
+  e->points = g_ptr_array_new_with_free_func((GDestroyNotify)point_free);
+  ExpPoint *only = g_new0(ExpPoint, 1);
+  only->values = g_new0(char *, 1);
+  only->label = g_strdup("");
+  g_ptr_array_add(e->points, only);
   g_autoptr(GString) problems = g_string_new(NULL);
 
   e->base = config_build(e, NULL, overrides, problems, error);
@@ -289,12 +308,24 @@ experiment_runs(const Experiment *e)
   g_return_val_if_fail(e != NULL, NULL);
   GArray *runs = g_array_new(FALSE, FALSE, sizeof(ExpRunKey));
   for (guint v = 0; v < e->variants->len; v++)
-    for (guint r = 0; r < e->replications; r++) {
-      ExpRunKey k = { .variant = v, .point = 0, .replication = r };
-      g_array_append_val(runs, k);
-    }
+    for (guint p = 0; p < e->points->len; p++)
+      for (guint r = 0; r < e->replications; r++) {
+        ExpRunKey k = { .variant = v, .point = p, .replication = r };
+        g_array_append_val(runs, k);
+      }
   return runs;
 }
+
+const SimConfig *
+experiment_config(const Experiment *e, guint variant, guint point)
+{
+  g_return_val_if_fail(e != NULL && variant < e->variants->len && point < e->points->len,
+                       NULL);
+  if (e->configs != NULL)
+    return g_ptr_array_index(e->configs, variant * e->points->len + point);
+  return ((const ExpVariant *)g_ptr_array_index(e->variants, variant))->cfg;
+}
+
 
 char *
 experiment_resolved(const Experiment *e)

@@ -20,9 +20,15 @@ typedef struct {
   SimConfig *cfg;       /* validated: what runs of this variant use */
 } ExpVariant;
 
+/* One point of the sweep grid: the value of each swept key there. */
+typedef struct {
+  char **values;        /* as written, one per Experiment.sweep_keys entry */
+  char *label;          /* "tcp.time_wait=30s link.loss=0.01"; "" without a sweep */
+} ExpPoint;
+
 typedef struct {
   guint variant;        /* index into variants */
-  uint64_t point;       /* sweep point (0 until grids exist) */
+  uint64_t point;       /* index into points */
   uint64_t replication;
 } ExpRunKey;
 
@@ -31,7 +37,13 @@ typedef struct {
   char *name;           /* [experiment] name, or the file's name without ".ini" */
   SimSchema *schema;
   SimConfig *base;      /* the file and --set, validated; variants not applied */
-  GPtrArray *variants;  /* ExpVariant *, in file order */
+  GPtrArray *variants;  /* ExpVariant *, in file order; cfg: the variant at point 0 */
+  char **sweep_keys;    /* "section.key" of each swept key, in column order (NULL-
+                         * terminated; empty without [sweep]) */
+  GPtrArray *points;    /* ExpPoint *, in enumeration order; one point without values
+                         * when nothing is swept */
+  GPtrArray *configs;   /* SimConfig *, validated: [variant * points->len + point]; NULL
+                         * when nothing is swept (the variants' own are used) */
   GArray *report;       /* guint metric indices (exp_run.h), in table order */
   ExpVerdict *verdict;  /* NULL when the file states none */
   char *expect;         /* its text */
@@ -49,6 +61,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Experiment, experiment_free)
 
 /* Every run, variant-major: for each variant, each point, each replication. */
 GArray *experiment_runs(const Experiment *e);
+
+/* The validated config run (@variant, @point, any replication) uses. */
+const SimConfig *experiment_config(const Experiment *e, guint variant, guint point);
 
 /* The whole experiment as INI text: every key with its effective value (the TCP keys
  * under the preset included), the variants as given plus any TCP value a variant's

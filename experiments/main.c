@@ -110,6 +110,7 @@ cmd_packetdrill(int argc, char **argv)
 
 static const Command commands[] = {
   { "run", "run an experiment file (or a shipped one: synack list)", cmd_run },
+  { "merge", "join the output folders of shards into one", cmd_merge },
   { "validate", "check an experiment file without running it", cmd_validate },
   { "keys", "list the keys experiment files take, or the metrics", cmd_keys },
   { "list", "list the shipped experiments", cmd_list },

@@ -28,7 +28,7 @@ set_tests_properties(cli_experiments_cleanup PROPERTIES FIXTURES_CLEANUP cli_exp
 
 string(CONCAT small_out
   "VERDICT small: SUPPORTED \\(two_way\\.conns_opened = 4; three_way\\.conns_opened = 4\\)\n"
-  "6 runs, [0-9]+ events in [0-9.]+ s; results in [^\n]*/cli-experiments/small\n")
+  "6 runs \\(6 now\\), [0-9]+ events in [0-9.]+ s; results in [^\n]*/cli-experiments/small\n")
 synack_cli_test(cli_run_small 0 "${small_out}" run ${exp_data}/small.ini -o ${exp_out}/small)
 synack_cli_test(cli_run_refuted_exits_0 0
   "VERDICT small: REFUTED \\(two_way\\.conns_opened = 4\\)"
@@ -102,7 +102,7 @@ set_tests_properties(cli_failed_run_leaves_nothing cli_run_deterministic_across_
   PROPERTIES TIMEOUT 300)
 
 # an empirical(FILE) relative to the experiment file, run from another directory
-synack_cli_test(cli_run_empirical_from_elsewhere 0 "1 run, "
+synack_cli_test(cli_run_empirical_from_elsewhere 0 "1 run \\(1 now\\), "
   run ${exp_data}/empirical.ini -o ${exp_out}/empirical)
 set_tests_properties(cli_run_empirical_from_elsewhere PROPERTIES
   FIXTURES_REQUIRED cli_experiments)
@@ -261,3 +261,16 @@ add_test(NAME cli_trace_shipped_close
           --format none)
 set_tests_properties(cli_trace_shipped_handshake cli_trace_shipped_close PROPERTIES
   FIXTURES_REQUIRED cli_trace)
+
+# batches that are stopped, resumed, grown and sharded end as one uninterrupted run
+add_test(NAME cli_run_stop_resume_shard_merge
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_durable.sh $<TARGET_FILE:synack> ${exp_data}
+          ${CMAKE_CURRENT_BINARY_DIR}/cli-durable)
+set_tests_properties(cli_run_stop_resume_shard_merge PROPERTIES TIMEOUT 300)
+synack_cli_test(cli_run_bad_shard 2 "--shard: expected I/N with 1 <= I <= N, got '3/2'"
+  run ${exp_data}/small.ini --shard 3/2)
+synack_cli_test(cli_run_resume_and_output 2 "--resume DIR writes into DIR: leave -o out"
+  run ${exp_data}/small.ini --resume x -o y)
+synack_cli_test(cli_run_resume_not_a_folder 2 "--resume /nonexistent-synack: no /nonexistent-synack/config\\.resolved\\.ini"
+  run ${exp_data}/small.ini --resume /nonexistent-synack)
+synack_cli_test(cli_merge_needs_output 2 "synack merge: -o OUT is required" merge x y)

@@ -55,13 +55,13 @@ awk -F, '
     if (f ~ /P/) b += 8; if (f ~ /\./) b += 16
     return sprintf("0x%04x", b)
   }
-  NR > 1 && $4 == "11.0.0.1" && ($5 == "send" || $5 == "recv") {
-    fwd = $7 ":" $8 ">" $9 ":" $10; back = $9 ":" $10 ">" $7 ":" $8
-    if ($11 ~ /S/) isn[fwd] = $12
-    seq = $12 - isn[fwd]; if (seq < 0) seq += 4294967296
+  NR > 1 && $5 == "11.0.0.1" && ($6 == "send" || $6 == "recv") {
+    fwd = $8 ":" $9 ">" $10 ":" $11; back = $10 ":" $11 ">" $8 ":" $9
+    if ($12 ~ /S/) isn[fwd] = $13
+    seq = $13 - isn[fwd]; if (seq < 0) seq += 4294967296
     ack = 0
-    if ($11 ~ /\./) { ack = $13 - isn[back]; if (ack < 0) ack += 4294967296 }
-    printf "%s,%s,%d,%d,%d\n", $3, flagbits($11), seq, ack, $14
+    if ($12 ~ /\./) { ack = $14 - isn[back]; if (ack < 0) ack += 4294967296 }
+    printf "%s,%s,%d,%d,%d\n", $4, flagbits($12), seq, ack, $15
   }' "$work/out/trace.csv" >"$work/trace.csv"
 if [ ! -s "$work/trace.csv" ] || ! cmp -s "$work/tshark.csv" "$work/trace.csv"; then
   echo "tshark's segments differ from the trace's (tshark < > trace):" >&2

@@ -741,10 +741,10 @@ resolved_text_runs_with_identical_metrics(void)
     for (uint64_t r = 0; r < e->replications; r++) {
       ExpRunInfo ix, iy;
       GError *err = NULL;
-      CU_ASSERT(exp_run_one(variant(e, v)->cfg, 0, r, x, &ix, &err));
+      CU_ASSERT(exp_run_one(variant(e, v)->cfg, r, x, &ix, &err));
       CU_ASSERT_PTR_NULL(err);
       g_clear_error(&err);
-      CU_ASSERT(exp_run_one(variant(back, v)->cfg, 0, r, y, &iy, &err));
+      CU_ASSERT(exp_run_one(variant(back, v)->cfg, r, y, &iy, &err));
       CU_ASSERT_PTR_NULL(err);
       g_clear_error(&err);
       CU_ASSERT_EQUAL(ix.events, iy.events);

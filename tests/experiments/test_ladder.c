@@ -11,7 +11,7 @@
 
 #include <glib/gstdio.h>
 
-#define HEADER "variant,replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,detail\n"
+#define HEADER "variant,point,replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,detail\n"
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -21,7 +21,7 @@ load_fixture(const char *name)
   g_autofree char *rel = g_build_filename("trace", name, "trace.csv", NULL);
   g_autofree char *path = test_data_path(rel);
   g_autoptr(GError) err = NULL;
-  ExpTrace *t = exp_trace_load(path, &err);
+  ExpTrace *t = exp_trace_load(path, 0, &err);
   if (t == NULL)
     fprintf(stderr, "\n  %s: %s\n", path, err->message);
   return t;
@@ -80,16 +80,16 @@ static void
 parse_reads_every_kind_of_row(void)
 {
   const char *text = HEADER
-    "v1,0,0.000000000,11.0.0.1,state,2,11.0.0.1,32768,10.0.0.1,80,,,,,,CLOSED->SYN-SENT\n"
-    "v1,0,0.000000001,11.0.0.1,send,2,11.0.0.1,32768,10.0.0.1,80,S,4294967295,0,0,65535,mss=1460 ws=7\n"
-    "v1,0,1.5,,drop,2,11.0.0.1,32768,10.0.0.1,80,S,4294967295,0,0,65535,expired\n"
-    "v1,0,2.000000000,,held,2,11.0.0.1,32768,10.0.0.1,80,FRP.,7,8,100,512,0.250000000\n"
-    "v1,0,2.000000000,,dup,2,11.0.0.1,32768,10.0.0.1,80,-,7,8,0,512,\n"
-    "v1,0,2.5,10.0.0.1,recv,2,11.0.0.1,32768,10.0.0.1,80,R.,7,8,0,0,mss=1460 dup\r\n"
-    "v1,1,3.000000000,11.0.0.1,timer,2,11.0.0.1,32768,10.0.0.1,80,,,,,,fin-wait-2\n"
-    "v2,0,4.000000000,,truncated,0,,,,,,,,,,\n";
+    "v1,0,0,0.000000000,11.0.0.1,state,2,11.0.0.1,32768,10.0.0.1,80,,,,,,CLOSED->SYN-SENT\n"
+    "v1,0,0,0.000000001,11.0.0.1,send,2,11.0.0.1,32768,10.0.0.1,80,S,4294967295,0,0,65535,mss=1460 ws=7\n"
+    "v1,0,0,1.5,,drop,2,11.0.0.1,32768,10.0.0.1,80,S,4294967295,0,0,65535,expired\n"
+    "v1,0,0,2.000000000,,held,2,11.0.0.1,32768,10.0.0.1,80,FRP.,7,8,100,512,0.250000000\n"
+    "v1,0,0,2.000000000,,dup,2,11.0.0.1,32768,10.0.0.1,80,-,7,8,0,512,\n"
+    "v1,0,0,2.5,10.0.0.1,recv,2,11.0.0.1,32768,10.0.0.1,80,R.,7,8,0,0,mss=1460 dup\r\n"
+    "v1,0,1,3.000000000,11.0.0.1,timer,2,11.0.0.1,32768,10.0.0.1,80,,,,,,fin-wait-2\n"
+    "v2,0,0,4.000000000,,truncated,0,,,,,,,,,,\n";
   g_autoptr(GError) err = NULL;
-  g_autoptr(ExpTrace) t = exp_trace_parse(text, -1, "mem.csv", &err);
+  g_autoptr(ExpTrace) t = exp_trace_parse(text, -1, "mem.csv", 0, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(t);
   CU_ASSERT_EQUAL(t->events->len, 8);
   CU_ASSERT_EQUAL(t->runs->len, 3);
@@ -139,7 +139,7 @@ static void
 parse_header_only_is_an_empty_trace(void)
 {
   g_autoptr(GError) err = NULL;
-  g_autoptr(ExpTrace) t = exp_trace_parse(HEADER, -1, "mem.csv", &err);
+  g_autoptr(ExpTrace) t = exp_trace_parse(HEADER, -1, "mem.csv", 0, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(t);
   CU_ASSERT_EQUAL(t->events->len, 0);
   guint run = 9;
@@ -154,59 +154,61 @@ parse_error_names_file_line_and_expectation(void)
     const char *row;   /* the second line (after a good first data row) */
     const char *want;  /* what the message says after "bad.csv:3: " */
   } cases[] = {
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0",
-      "expected 16 comma-separated fields (variant,replication,time,host,event,conn,src,"
-      "sport,dst,dport,flags,seq,ack,len,wnd,detail), got 15" },
-    { "", "expected 16 comma-separated fields" },
-    { "v,0,1.0,1.2.3.4,sent,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0",
+      "expected 17 comma-separated fields (variant,point,replication,time,host,event,conn,"
+      "src,sport,dst,dport,flags,seq,ack,len,wnd,detail), got 16" },
+    { "", "expected 17 comma-separated fields" },
+    { "v,x,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+      "point: expected a number from 0 to 4294967295, got 'x'" },
+    { "v,0,0,1.0,1.2.3.4,sent,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "event: expected send, recv, drop, dup, held, state, timer or truncated, got 'sent'" },
-    { ",0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { ",0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "variant: expected a name, got nothing" },
-    { "v,-1,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,-1,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "replication: expected a number from 0 to 4294967295, got '-1'" },
-    { "v,0,1.5s,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.5s,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "time: expected seconds with up to nine decimals, got '1.5s'" },
-    { "v,0,1.0000000001,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.0000000001,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "time: expected seconds with up to nine decimals, got '1.0000000001'" },
-    { "v,0,1.0,,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.0,,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "host: expected an address (dotted quad), got ''" },
-    { "v,0,1.0,1.2.3.4,drop,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,lost",
+    { "v,0,0,1.0,1.2.3.4,drop,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,lost",
       "host: expected nothing for a drop row, got '1.2.3.4'" },
-    { "v,0,1.0,1.2.3.4,send,x,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,x,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,",
       "conn: expected a number from 0 to 18446744073709551615, got 'x'" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.256,1,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.256,1,5.6.7.8,2,S,1,0,0,0,",
       "src: expected an address (dotted quad), got '1.2.3.256'" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7,2,S,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7,2,S,1,0,0,0,",
       "dst: expected an address (dotted quad), got '5.6.7'" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,65536,5.6.7.8,2,S,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,65536,5.6.7.8,2,S,1,0,0,0,",
       "sport: expected a number from 0 to 65535, got '65536'" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,SS,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,SS,1,0,0,0,",
       "flags: expected tcpdump flags (S, S., ., P., F., R, R.), got 'SS'" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,,1,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,,1,0,0,0,",
       "flags: expected tcpdump flags (S, S., ., P., F., R, R.), got ''" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,4294967296,0,0,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,4294967296,0,0,0,",
       "seq: expected a number from 0 to 4294967295, got '4294967296'" },
-    { "v,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,-4,0,",
+    { "v,0,0,1.0,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,-4,0,",
       "len: expected a number from 0 to 4294967295, got '-4'" },
-    { "v,0,1.0,1.2.3.4,state,1,1.2.3.4,1,5.6.7.8,2,,,,,,SYN-SENT->OPEN",
+    { "v,0,0,1.0,1.2.3.4,state,1,1.2.3.4,1,5.6.7.8,2,,,,,,SYN-SENT->OPEN",
       "detail: expected FROM->TO with RFC 9293 state names (SYN-SENT->ESTABLISHED), "
       "got 'SYN-SENT->OPEN'" },
-    { "v,0,1.0,1.2.3.4,state,1,1.2.3.4,1,5.6.7.8,2,S,,,,,CLOSED->LISTEN",
+    { "v,0,0,1.0,1.2.3.4,state,1,1.2.3.4,1,5.6.7.8,2,S,,,,,CLOSED->LISTEN",
       "flags: expected nothing for a state row, got 'S'" },
-    { "v,0,1.0,1.2.3.4,timer,1,1.2.3.4,1,5.6.7.8,2,,,,,,keepalive",
+    { "v,0,0,1.0,1.2.3.4,timer,1,1.2.3.4,1,5.6.7.8,2,,,,,,keepalive",
       "detail: expected rtx, probe, time-wait or fin-wait-2, got 'keepalive'" },
-    { "v,0,1.0,,drop,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,stolen",
+    { "v,0,0,1.0,,drop,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,stolen",
       "detail: expected lost, queue or expired, got 'stolen'" },
-    { "v,0,1.0,,held,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,soon",
+    { "v,0,0,1.0,,held,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,soon",
       "detail: expected the seconds it is held, got 'soon'" },
-    { "v,0,1.0,,truncated,0,1.2.3.4,,,,,,,,,",
+    { "v,0,0,1.0,,truncated,0,1.2.3.4,,,,,,,,,",
       "src: expected nothing for a truncated row, got '1.2.3.4'" },
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *text = g_strconcat(HEADER,
-      "v,0,0.5,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,\n", cases[i].row, "\n", NULL);
+      "v,0,0,0.5,1.2.3.4,send,1,1.2.3.4,1,5.6.7.8,2,S,1,0,0,0,\n", cases[i].row, "\n", NULL);
     g_autoptr(GError) err = NULL;
-    g_autoptr(ExpTrace) t = exp_trace_parse(text, -1, "bad.csv", &err);
+    g_autoptr(ExpTrace) t = exp_trace_parse(text, -1, "bad.csv", 0, &err);
     CU_ASSERT_PTR_NULL(t);
     g_autofree char *want = g_strconcat("bad.csv:3: ", cases[i].want, NULL);
     if (err == NULL || !g_str_has_prefix(err->message, want)) {
@@ -224,11 +226,11 @@ static void
 parse_rejects_a_wrong_header_or_an_empty_file(void)
 {
   g_autoptr(GError) err = NULL;
-  CU_ASSERT_PTR_NULL(exp_trace_parse("variant,replication,time\n", -1, "h.csv", &err));
-  TEST_ASSERT_ERROR(err, SIM_ERROR_SYNTAX, "h.csv:1: expected the header 'variant,replication,"
-                    "time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,detail', "
-                    "got 'variant,replication,time'");
-  CU_ASSERT_PTR_NULL(exp_trace_parse("", -1, "e.csv", &err));
+  CU_ASSERT_PTR_NULL(exp_trace_parse("variant,replication,time\n", -1, "h.csv", 0, &err));
+  TEST_ASSERT_ERROR(err, SIM_ERROR_SYNTAX, "h.csv:1: expected the header 'variant,point,"
+                    "replication,time,host,event,conn,src,sport,dst,dport,flags,seq,ack,len,wnd,"
+                    "detail', got 'variant,replication,time'");
+  CU_ASSERT_PTR_NULL(exp_trace_parse("", -1, "e.csv", 0, &err));
   TEST_ASSERT_ERROR(err, SIM_ERROR_SYNTAX, "e.csv:1: expected the header");
 }
 
@@ -237,7 +239,7 @@ load_missing_file_is_an_io_error(void)
 {
   g_autofree char *path = test_data_path("trace/no-such/trace.csv");
   g_autoptr(GError) err = NULL;
-  CU_ASSERT_PTR_NULL(exp_trace_load(path, &err));
+  CU_ASSERT_PTR_NULL(exp_trace_load(path, 0, &err));
   g_autofree char *want = g_strdup_printf("cannot read '%s': no such file", path);
   TEST_ASSERT_ERROR(err, SIM_ERROR_IO, want);
 }
@@ -421,14 +423,14 @@ static void
 without_a_syn_numbers_are_absolute_and_the_own_end_is_left(void)
 {
   const char *text = HEADER
-    "v,0,1.000000000,10.0.0.1,state,5,10.0.0.1,80,11.0.0.1,40000,,,,,,ESTABLISHED->FIN-WAIT-1\n"
-    "v,0,1.000000000,10.0.0.1,send,5,10.0.0.1,80,11.0.0.1,40000,F.,777,888,0,100,\n"
-    "v,0,1.010000000,11.0.0.1,recv,5,10.0.0.1,80,11.0.0.1,40000,F.,777,888,0,100,\n"
-    "v,0,1.010000000,11.0.0.1,send,6,11.0.0.1,40000,10.0.0.1,80,R,888,0,0,0,\n"
-    "v,0,1.020000000,10.0.0.1,recv,6,11.0.0.1,40000,10.0.0.1,80,R,888,0,0,0,\n"
-    "v,0,1.020000000,10.0.0.1,state,5,10.0.0.1,80,11.0.0.1,40000,,,,,,FIN-WAIT-1->CLOSED\n";
+    "v,0,0,1.000000000,10.0.0.1,state,5,10.0.0.1,80,11.0.0.1,40000,,,,,,ESTABLISHED->FIN-WAIT-1\n"
+    "v,0,0,1.000000000,10.0.0.1,send,5,10.0.0.1,80,11.0.0.1,40000,F.,777,888,0,100,\n"
+    "v,0,0,1.010000000,11.0.0.1,recv,5,10.0.0.1,80,11.0.0.1,40000,F.,777,888,0,100,\n"
+    "v,0,0,1.010000000,11.0.0.1,send,6,11.0.0.1,40000,10.0.0.1,80,R,888,0,0,0,\n"
+    "v,0,0,1.020000000,10.0.0.1,recv,6,11.0.0.1,40000,10.0.0.1,80,R,888,0,0,0,\n"
+    "v,0,0,1.020000000,10.0.0.1,state,5,10.0.0.1,80,11.0.0.1,40000,,,,,,FIN-WAIT-1->CLOSED\n";
   g_autoptr(GError) err = NULL;
-  g_autoptr(ExpTrace) t = exp_trace_parse(text, -1, "mem.csv", &err);
+  g_autoptr(ExpTrace) t = exp_trace_parse(text, -1, "mem.csv", 0, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(t);
   g_autoptr(ExpLadder) l = exp_ladder_new(t, 0, 5, &err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(l);

@@ -46,7 +46,7 @@ run_traced(const char *const *overrides)
   const ExpVariant *v = g_ptr_array_index(e->variants, 0);
   out.record = exp_record_new(v->cfg, 0);
   GError *err = NULL;
-  CU_ASSERT_TRUE(exp_run_watched(v->cfg, 0, 0, out.values, NULL, NULL, out.record, &err));
+  CU_ASSERT_TRUE(exp_run_watched(v->cfg, 0, out.values, NULL, NULL, out.record, &err));
   if (err != NULL) {
     fprintf(stderr, "\n  run failed: %s\n", err->message);
     g_error_free(err);
@@ -61,20 +61,20 @@ recorded_clear(Recorded *r)
   exp_record_free(r->record);
 }
 
-/* The trace's rows, each split into its 16 fields (the variant first). */
+/* The trace's rows, each split into its 17 fields (the variant first). */
 static GPtrArray *
 trace_rows(const ExpRecord *r)
 {
   g_autoptr(GString) csv = g_string_new(NULL);
-  exp_record_trace_csv(r, "v", 0, csv);
+  exp_record_trace_csv(r, "v", 0, 0, csv);
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
   g_auto(GStrv) lines = g_strsplit(csv->str, "\n", -1);
   for (char **l = lines; *l; l++) {
     if (**l == '\0')
       continue;
     char **f = g_strsplit(*l, ",", -1);
-    CU_ASSERT_EQUAL(g_strv_length(f), 16);
-    if (g_strv_length(f) != 16) {
+    CU_ASSERT_EQUAL(g_strv_length(f), 17);
+    if (g_strv_length(f) != 17) {
       fprintf(stderr, "\n  bad trace row: %s\n", *l);
       g_strfreev(f);
       continue;
@@ -84,7 +84,7 @@ trace_rows(const ExpRecord *r)
   return rows;
 }
 
-enum { F_VARIANT, F_REP, F_TIME, F_HOST, F_EVENT, F_CONN, F_SRC, F_SPORT, F_DST, F_DPORT,
+enum { F_VARIANT, F_POINT, F_REP, F_TIME, F_HOST, F_EVENT, F_CONN, F_SRC, F_SPORT, F_DST, F_DPORT,
        F_FLAGS, F_SEQ, F_ACK, F_LEN, F_WND, F_DETAIL };
 
 static const char *
@@ -298,15 +298,15 @@ states_agree_with_the_trace(void)
   Recorded r = run_traced(set);
   g_autoptr(GPtrArray) rows = trace_rows(r.record);
   g_autoptr(GString) csv = g_string_new(NULL);
-  exp_record_states_csv(r.record, "v", 0, csv);
+  exp_record_states_csv(r.record, "v", 0, 0, csv);
   g_auto(GStrv) lines = g_strsplit(csv->str, "\n", -1);
   CU_ASSERT(g_strv_length(lines) > 100);
   int64_t count[G_N_ELEMENTS(synced_states)] = { 0 };
   guint row = 0, checked = 0, busy = 0;
   for (char **l = lines; *l && **l; l++) {
     g_auto(GStrv) f = g_strsplit(*l, ",", -1);
-    CU_ASSERT_EQUAL_FATAL(g_strv_length(f), 14);
-    SimTime t = (SimTime)llround(g_ascii_strtod(f[2], NULL) * 1e9);
+    CU_ASSERT_EQUAL_FATAL(g_strv_length(f), 15);
+    SimTime t = (SimTime)llround(g_ascii_strtod(f[3], NULL) * 1e9);
     CU_ASSERT_EQUAL(t, (SimTime)checked * 7 * SIM_MS);
     for (; row < rows->len && row_time(rows, row) <= t; row++) {
       if (strcmp(field(rows, row, F_EVENT), "state") != 0)
@@ -319,7 +319,7 @@ states_agree_with_the_trace(void)
         count[to]++;
     }
     for (guint s = 0; s < G_N_ELEMENTS(synced_states); s++) {
-      CU_ASSERT_EQUAL(g_ascii_strtoll(f[5 + s], NULL, 10), count[s]);
+      CU_ASSERT_EQUAL(g_ascii_strtoll(f[6 + s], NULL, 10), count[s]);
       busy += count[s] > 0;
     }
     checked++;
@@ -335,15 +335,15 @@ samples_are_the_connections_times(void)
   const char *set[] = { "client.conns=1", "metrics.samples=5", NULL };
   Recorded r = run_traced(set);
   g_autoptr(GString) csv = g_string_new(NULL);
-  exp_record_samples_csv(r.record, "v", 0, csv);
+  exp_record_samples_csv(r.record, "v", 0, 0, csv);
   g_auto(GStrv) lines = g_strsplit(csv->str, "\n", -1);
   CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 3);   /* two rows and the empty tail */
   g_auto(GStrv) a = g_strsplit(lines[0], ",", -1), b = g_strsplit(lines[1], ",", -1);
-  CU_ASSERT_STRING_EQUAL(a[2], "connect_time");
-  CU_ASSERT_STRING_EQUAL(b[2], "completion_time");
-  CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(a[3], NULL),
+  CU_ASSERT_STRING_EQUAL(a[3], "connect_time");
+  CU_ASSERT_STRING_EQUAL(b[3], "completion_time");
+  CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(a[4], NULL),
                          r.values[exp_metric_find("connect_time_mean")], 1e-9);
-  CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(b[3], NULL),
+  CU_ASSERT_DOUBLE_EQUAL(g_ascii_strtod(b[4], NULL),
                          r.values[exp_metric_find("completion_time_mean")], 1e-9);
   recorded_clear(&r);
 }
@@ -355,7 +355,7 @@ samples_stop_at_their_limit(void)
   const char *set[] = { "metrics.samples=4", NULL };
   Recorded r = run_traced(set);
   g_autoptr(GString) csv = g_string_new(NULL);
-  exp_record_samples_csv(r.record, "v", 0, csv);
+  exp_record_samples_csv(r.record, "v", 0, 0, csv);
   g_auto(GStrv) lines = g_strsplit(csv->str, "\n", -1);
   guint kinds[2] = { 0, 0 };
   for (char **l = lines; *l && **l; l++) {

@@ -46,7 +46,7 @@ shipped_run(Shipped *s, const char *name, const char *const *overrides)
   for (guint v = 0; v < s->e->variants->len; v++) {
     const ExpVariant *var = g_ptr_array_index(s->e->variants, v);
     for (guint r = 0; r < s->e->replications; r++) {
-      if (!exp_run_one(var->cfg, 0, r, values, NULL, &err)) {
+      if (!exp_run_one(var->cfg, r, values, NULL, &err)) {
         fprintf(stderr, "\n  %s %s #%u: %s\n", name, var->name, r, err->message);
         g_error_free(err);
         return FALSE;

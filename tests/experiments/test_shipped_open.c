@@ -52,7 +52,7 @@ run_all(const Experiment *e, Figures *out)
     for (guint r = 0; r < e->replications; r++) {
       GError *err = NULL;
       ExpRunInfo info;
-      if (!exp_run_one(var->cfg, 0, r, values, &info, &err)) {
+      if (!exp_run_one(var->cfg, r, values, &info, &err)) {
         fprintf(stderr, "\n  %s, replication %u: %s\n", var->name, r,
                 err ? err->message : "failed");
         g_clear_error(&err);
