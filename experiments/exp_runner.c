@@ -114,6 +114,34 @@ folder_resume(const Experiment *e, const char *dir, GError **error)
 
 /* ---- workers ---------------------------------------------------------------------- */
 
+gboolean
+exp_runner_run_one(const Experiment *e, const ExpRunKey *k, const char *dir, gboolean pcap,
+                   ExpRunLive *live, GError **error)
+{
+  const SimConfig *cfg = experiment_config(e, k->variant, (guint)k->point);
+  g_autofree double *values = g_new0(double, exp_metric_count());
+  ExpRunInfo info = { 0 };
+  g_autoptr(ExpRecord) rec = exp_record_new(cfg, k->replication);
+  g_autoptr(GError) err = NULL;
+  gboolean ok = exp_run_watched(cfg, k->replication, values, &info, live, rec, &err) &&
+                exp_result_write(dir, e, k, values, &info, rec, pcap, &err);
+  if (!ok) {
+    exp_result_write_failure(dir, e, k, err->message, NULL);
+    g_propagate_error(error, g_steal_pointer(&err));
+  }
+  return ok;
+}
+
+gboolean
+exp_runner_wants_pcap(const Experiment *e, const ExpRunnerOptions *opt)
+{
+  gboolean pcap = opt->pcap != NULL;
+  for (guint v = 0; v < e->variants->len && !pcap; v++)
+    for (guint p = 0; p < e->points->len && !pcap; p++)
+      pcap = sim_config_get_bool(experiment_config(e, v, p), "trace", "pcap");
+  return pcap;
+}
+
 /* The child's side: runs @k, writes its files, never returns. */
 static void G_GNUC_NORETURN
 worker(const Experiment *e, const ExpRunKey *k, const char *dir, gboolean pcap,
@@ -124,17 +152,7 @@ worker(const Experiment *e, const ExpRunKey *k, const char *dir, gboolean pcap,
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  const SimConfig *cfg = experiment_config(e, k->variant, (guint)k->point);
-  double *values = g_new0(double, exp_metric_count());
-  ExpRunInfo info = { 0 };
-  ExpRecord *rec = exp_record_new(cfg, k->replication);
-  GError *err = NULL;
-  gboolean ok = exp_run_watched(cfg, k->replication, values, &info, live, rec, &err);
-  if (ok)
-    ok = exp_result_write(dir, e, k, values, &info, rec, pcap, &err);
-  if (!ok)
-    exp_result_write_failure(dir, e, k, err->message, NULL);
-  _exit(ok ? 0 : 3);
+  _exit(exp_runner_run_one(e, k, dir, pcap, live, NULL) ? 0 : 3);
 }
 
 typedef struct {
@@ -147,7 +165,7 @@ typedef struct {
   const Experiment *e;
   const ExpRunnerOptions *opt;
   const char *dir;
-  GArray *runs;
+  const GArray *runs;
   ExpRunLive *live;       /* shared with the workers: one per slot */
   Slot *slots;
   guint jobs, running, done, failed, total;
@@ -264,18 +282,15 @@ report_progress(Pool *p)
   p->opt->progress(&pr, p->opt->user);
 }
 
-/* Runs @todo (indices into @runs) with at most opt->jobs workers at once. FALSE only
- * when a worker cannot be started; *@stopped when opt->stop ended it early. */
-static gboolean
-run_pool(const Experiment *e, const ExpRunnerOptions *opt, const char *dir, GArray *runs,
-         const GArray *todo, guint *ran, guint *failed, gboolean *stopped, GError **error)
+gboolean
+exp_runner_local_pool(const Experiment *e, const ExpRunnerOptions *opt, const char *dir,
+                      const GArray *runs, const GArray *todo, guint *ran, guint *failed,
+                      gboolean *stopped, GError **error)
 {
   guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();
   jobs = MAX(1u, MIN(jobs, todo->len));
   Pool p = { e, opt, dir, runs, NULL, NULL, jobs, 0, 0, 0, todo->len, 0, 0,
-             g_get_monotonic_time(), opt->pcap != NULL };
-  for (guint v = 0; v < e->variants->len && !p.pcap; v++)
-    p.pcap = sim_config_get_bool(experiment_config(e, v, 0), "trace", "pcap");
+             g_get_monotonic_time(), exp_runner_wants_pcap(e, opt) };
   size_t bytes = sizeof(ExpRunLive) * jobs;
   p.live = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (p.live == MAP_FAILED) {
@@ -393,7 +408,8 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
   gint64 t0 = g_get_monotonic_time();
   guint ran = 0, failed = 0;
   gboolean stopped = FALSE;
-  if (todo->len > 0 && !run_pool(e, opt, dir, runs, todo, &ran, &failed, &stopped, error))
+  ExpRunPool pool = opt->pool ? opt->pool : exp_runner_local_pool;
+  if (todo->len > 0 && !pool(e, opt, dir, runs, todo, &ran, &failed, &stopped, error))
     return EXP_RUNNER_FAILED;
   g_autoptr(GDateTime) end_time = g_date_time_new_now_utc();
   guint jobs = opt->jobs ? opt->jobs : g_get_num_processors();

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <glib.h>
+#include "exp_run.h"
 #include "experiment.h"
 
 G_BEGIN_DECLS
@@ -49,7 +50,17 @@ typedef struct {
   const char *failure;        /* why it failed, or NULL */
 } ExpRunEnded;
 
-typedef struct {
+typedef struct ExpRunnerOptions ExpRunnerOptions;
+
+/* What executes the runs @todo (indices into @runs) of @e into folder @dir: at the end
+ * each has its files in @dir/runs/ (exp_result.h), except those a stop request left
+ * out. Sets *@ran (ended, failed ones included), *@failed and *@stopped. FALSE with
+ * @error only when it cannot work at all. exp_runner_local_pool is the default. */
+typedef gboolean (*ExpRunPool)(const Experiment *e, const ExpRunnerOptions *opt,
+                               const char *dir, const GArray *runs, const GArray *todo,
+                               guint *ran, guint *failed, gboolean *stopped, GError **error);
+
+struct ExpRunnerOptions {
   const char *outdir;         /* NULL: results/<name>-<UTC time> */
   guint jobs;                 /* worker processes; 0: one per core */
   char **argv;                /* the command line, for the manifest (NULL-terminated) */
@@ -66,7 +77,8 @@ typedef struct {
   /* called on the calling thread as each run ends (may be NULL) */
   void (*ended)(const ExpRunEnded *r, void *user);
   void *user;
-} ExpRunnerOptions;
+  ExpRunPool pool;            /* NULL: exp_runner_local_pool */
+};
 
 typedef enum {
   EXP_RUNNER_OK = 0,
@@ -94,6 +106,19 @@ void exp_runner_result_clear(ExpRunnerResult *r);
  * unusable. */
 ExpRunnerStatus exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt,
                                    ExpRunnerResult *result, GError **error);
+
+/* Worker processes on this machine, at most opt->jobs (0: one per core) at once. */
+gboolean exp_runner_local_pool(const Experiment *e, const ExpRunnerOptions *opt,
+                               const char *dir, const GArray *runs, const GArray *todo,
+                               guint *ran, guint *failed, gboolean *stopped, GError **error);
+
+/* Runs @k of @e in this process and writes its files into @dir/runs/ (a .failed file
+ * when the run fails): what a worker does. @live may be NULL. FALSE when the run
+ * failed (its reason in the .failed file and in @error). */
+gboolean exp_runner_run_one(const Experiment *e, const ExpRunKey *k, const char *dir,
+                            gboolean pcap, ExpRunLive *live, GError **error);
+/* Whether @e's runs write captures (opt->pcap, or [trace] pcap in any variant). */
+gboolean exp_runner_wants_pcap(const Experiment *e, const ExpRunnerOptions *opt);
 
 /* Combines the folders @dirs (NULL-terminated; shards of one experiment: the same
  * config.resolved.ini and synack version) into the new folder @outdir, as if one run had
