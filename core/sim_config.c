@@ -147,7 +147,8 @@ sim_schema_lookup(const SimSchema *schema, const char *section, const char *key)
     if (strcmp(s->key, SIM_KEY_ANY) == 0)
       any = s;
   }
-  return any;
+  /* a plain section whose keys are data ([sweep]: "tcp.time_wait = 0s, 60s") */
+  return any != NULL ? any : lookup_pair(schema->exact, section, SIM_KEY_ANY);
 }
 
 guint

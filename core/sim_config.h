@@ -35,8 +35,9 @@ enum {
 };
 
 /* The key of a spec that stands for any key of its section, for sections whose keys
- * are data, such as [variant.NAME] (keys "tcp.handshake" naming what they override):
- * every key is accepted as a string and left for the caller to check. */
+ * are data, such as [variant.NAME] (keys "tcp.handshake" naming what they override) or
+ * [sweep]: every key the section does not declare is accepted as a string and left for
+ * the caller to check. */
 #define SIM_KEY_ANY "*"
 
 typedef struct {

@@ -13,6 +13,9 @@
 #include "exp_config.h"
 #include "exp_run.h"
 #include "exp_runner.h"
+#ifdef SYNACK_MPI
+#include "exp_mpi.h"
+#endif
 #include "experiment.h"
 
 #ifndef SYNACK_CONFIG_DIR
@@ -43,15 +46,43 @@ resolve_path(const char *arg)
 }
 
 static Experiment *
-load_or_report(const char *cmd, const char *arg, char **overrides)
+load_or_report(const char *cmd, const char *arg, char **overrides, char **sweeps)
 {
   g_autofree char *path = resolve_path(arg);
   g_autoptr(GError) err = NULL;
-  Experiment *e = experiment_load(path, (const char *const *)overrides, &err);
+  Experiment *e = experiment_load_swept(path, (const char *const *)overrides,
+                                        (const char *const *)sweeps, &err);
   if (e == NULL)
     fprintf(stderr, "synack %s: %s is not a valid experiment:\n%s\n", cmd, path,
             err->message);
   return e;
+}
+
+/* "P points x V variants x R replications = N runs", the points only in a sweep. */
+static void
+print_run_count(const Experiment *e)
+{
+  guint np = e->points->len, nv = e->variants->len, nr = e->replications;
+  guint runs = np * nv * nr;
+  if (e->sweep != NULL)
+    printf("%u point%s x ", np, np == 1 ? "" : "s");
+  printf("%u variant%s x %u replication%s = %u run%s\n", nv, nv == 1 ? "" : "s", nr,
+         nr == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+}
+
+/* synack run --dry-run: what would run, every config already checked. */
+static void
+print_plan(const Experiment *e)
+{
+  printf("%s (%s): dry run, nothing is run or written\nvariants:", e->name, e->path);
+  for (guint v = 0; v < e->variants->len; v++)
+    printf("%s %s", v > 0 ? "," : "", ((const ExpVariant *)e->variants->pdata[v])->name);
+  printf("\n");
+  for (guint p = 0; p < e->points->len; p++) {
+    const ExpPoint *pt = g_ptr_array_index(e->points, p);
+    printf("point %u: %s\n", p, pt->label[0] != '\0' ? pt->label : "(nothing swept)");
+  }
+  print_run_count(e);
 }
 
 /* ---- run ------------------------------------------------------------------------- */
@@ -149,8 +180,8 @@ int
 cmd_run(int argc, char **argv)
 {
   g_autofree char *outdir = NULL, *resume = NULL, *shard_text = NULL;
-  g_auto(GStrv) overrides = NULL;
-  gboolean quiet = FALSE, trace = FALSE;
+  g_auto(GStrv) overrides = NULL, sweeps = NULL;
+  gboolean quiet = FALSE, trace = FALSE, dry_run = FALSE;
   gint jobs = 0, replications = 0;
   g_autofree char *pcap = NULL;
   GOptionEntry entries[] = {
@@ -158,6 +189,12 @@ cmd_run(int argc, char **argv)
       "write into DIR (default results/NAME-TIME); it must not exist", "DIR" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &overrides,
       "override a key (repeatable): --set tcp.time_wait=30s", "SECTION.KEY=VALUE" },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sweeps,
+      "sweep a key (repeatable; adds to [sweep] or replaces its key): a list, a range "
+      "start:stop:step or log(from, to, count): --sweep tcp.time_wait=0s,30s,60s",
+      "SECTION.KEY=VALUES" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "check every config, print the "
+      "variants, the points and the run count, and stop: nothing is run or written", NULL },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
       "runs at once, each in a process of its own (default: one per core)", "N" },
     { "replications", 'n', 0, G_OPTION_ARG_INT, &replications,
@@ -227,9 +264,13 @@ cmd_run(int argc, char **argv)
     append_override(&overrides, g_strdup("trace.enabled=true"));
   g_autofree char *file = argc == 2 ? g_strdup(argv[1])
                                     : g_build_filename(resume, "config.resolved.ini", NULL);
-  g_autoptr(Experiment) e = load_or_report("run", file, overrides);
+  g_autoptr(Experiment) e = load_or_report("run", file, overrides, sweeps);
   if (e == NULL)
     return 2;
+  if (dry_run) {
+    print_plan(e);
+    return 0;
+  }
   g_autoptr(GPtrArray) cl = g_ptr_array_new();
   g_ptr_array_add(cl, (gpointer) "synack");
   for (char **a = given; *a; a++)
@@ -250,6 +291,20 @@ cmd_run(int argc, char **argv)
     .ended = show_ended,
     .user = &pr,
   };
+#ifdef SYNACK_MPI
+  /* under mpirun every rank gets here with the same arguments (exp_mpi.h): ranks > 0
+   * run what rank 0 hands them and never touch the folder; one rank runs as without */
+  int mpi_rank = 0, mpi_size = 1;
+  if (!exp_mpi_init(&argc, &argv, e, &mpi_rank, &mpi_size, &err)) {
+    if (mpi_rank == 0)
+      fprintf(stderr, "synack run: %s\n", err->message);
+    return 2;
+  }
+  if (mpi_rank > 0)
+    return exp_mpi_serve(e, opt.stop);
+  if (mpi_size > 1)
+    opt.pool = exp_mpi_pool;
+#endif
   ExpRunnerResult res;
   ExpRunnerStatus st = exp_runner_execute(e, &opt, &res, &err);
   if (st == EXP_RUNNER_BAD_OUTPUT || res.outdir == NULL) {
@@ -338,10 +393,12 @@ cmd_merge(int argc, char **argv)
 int
 cmd_validate(int argc, char **argv)
 {
-  g_auto(GStrv) overrides = NULL;
+  g_auto(GStrv) overrides = NULL, sweeps = NULL;
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &overrides,
       "override a key (repeatable)", "SECTION.KEY=VALUE" },
+    { "sweep", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sweeps,
+      "sweep a key (repeatable), as synack run --sweep", "SECTION.KEY=VALUES" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) oc =
@@ -357,13 +414,11 @@ cmd_validate(int argc, char **argv)
     fprintf(stderr, "synack validate: give one experiment (see --help)\n");
     return 2;
   }
-  g_autoptr(Experiment) e = load_or_report("validate", argv[1], overrides);
+  g_autoptr(Experiment) e = load_or_report("validate", argv[1], overrides, sweeps);
   if (e == NULL)
     return 2;
-  guint runs = e->variants->len * e->replications;
-  printf("%s: valid: %u variant%s x %u replication%s = %u run%s\n", e->path,
-         e->variants->len, e->variants->len == 1 ? "" : "s", e->replications,
-         e->replications == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+  printf("%s: valid: ", e->path);
+  print_run_count(e);
   return 0;
 }
 

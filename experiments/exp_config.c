@@ -106,6 +106,18 @@ static const SimKeySpec experiment_keys[] = {
 
   { "variant.*", SIM_KEY_ANY, SIM_KEY_STRING, NULL, "section.key = value: an override "
     "that makes this variant (tcp.handshake = 2)", NULL, 0, 0, 0 },
+
+  { "sweep", SIM_KEY_ANY, SIM_KEY_STRING, NULL, "section.key = values: a setting swept "
+    "over a list (0s, 30s, 60s), a range start:stop:step (0s:60s:15s, stop included) or "
+    "log(from, to, count); the grid crosses the swept keys in file order, the first "
+    "varying slowest, and every variant runs at every point (synack run --sweep adds or "
+    "replaces one)", NULL, 0, 0, 0 },
+  { "sweep", "zip", SIM_KEY_STRING, NULL, "swept keys that vary together (value i of each "
+    "at once), comma-separated, groups separated by ';': tcp.time_wait, link.msl", NULL, 0,
+    0, 0 },
+  { "sweep", "where", SIM_KEY_STRING, NULL, "the points run are those where this holds, a "
+    "rule as in [verdict] over section.key values (durations in s, sizes in bytes, rates "
+    "in bit/s, booleans 0 or 1): tcp.time_wait <= 2 * link.msl", NULL, 0, 0, 0 },
 };
 
 /* Link keys, for [link] (with defaults) and the role sections (without: they fall back). */
@@ -224,10 +236,11 @@ static const SimKeySpec plot_keys[] = {
     "the states drawn, comma-separated as in RFC 9293 (ESTABLISHED,TIME-WAIT; not set: "
     "every state ever occupied)", NULL, 0, 0, 0 },
   { "plot.*", "x", SIM_KEY_STRING, NULL, "lines: the numeric setting, as section.key, whose "
-    "value in each variant is its x coordinate (tcp.time_wait, link.access.up.hold); "
-    "bars: the variants, always", NULL, 0, 0, 0 },
+    "value in each variant and sweep point is its x coordinate (tcp.time_wait, "
+    "link.access.up.hold); bars: the variants (and points), always", NULL, 0, 0, 0 },
   { "plot.*", "group", SIM_KEY_STRING, NULL, "lines: a setting, as section.key, whose value "
-    "splits the variants into lines (tcp.handshake); not set: one line", NULL, 0, 0, 0 },
+    "splits the variants and points into lines (tcp.handshake), or variant: one line per "
+    "variant; not set: one line", NULL, 0, 0, 0 },
   { "plot.*", "variants", SIM_KEY_STRING, NULL, "the variants drawn, comma-separated, in "
     "that order; not set: all", NULL, 0, 0, 0 },
   { "plot.*", "title", SIM_KEY_STRING, NULL, "title; not set: the experiment, y and what "

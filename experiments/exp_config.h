@@ -6,6 +6,7 @@
  *   [link.ROLE.up] [link.ROLE.down]            fall back on [link.ROLE], then [link]
  *   [tcp.client] [tcp.server]                  fall back on [tcp]
  *   [variant.NAME]                             keys "section.key" overriding the rest
+ * and [sweep], whose keys "section.key" are swept over values (exp_sweep.h).
  * ("up" is the direction toward the servers.) TCP settings start from [tcp] preset
  * (linux or rfc, models/tcp.h); a key given in [tcp] overrides the preset, one in
  * [tcp.client] or [tcp.server] overrides [tcp] for that side.

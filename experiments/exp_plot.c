@@ -166,73 +166,9 @@ type_unit(SimKeyType t)
   }
 }
 
-/* The value [@section] @key has in @cfg (validated) as text, following the fallbacks a
- * run follows: [link.ROLE.DIR] -> [link.ROLE] -> [link], [tcp.ROLE] -> [tcp] -> the
- * preset, then the schema's default. NULL when it has none. */
-static char *
-effective_text(const SimConfig *cfg, const SimSchema *schema, const char *section,
-               const char *key)
-{
-  g_autofree char *sec = g_strdup(section);
-  for (;;) {
-    const char *raw = sim_config_raw(cfg, sec, key);
-    if (raw != NULL)
-      return g_strstrip(g_strdup(raw));
-    char *dot = strrchr(sec, '.');
-    if (dot == NULL)
-      break;
-    *dot = '\0';
-  }
-  if (strcmp(sec, "tcp") == 0 && strcmp(key, "preset") != 0) {
-    g_autoptr(GPtrArray) kv = exp_tcp_effective(cfg);
-    for (guint i = 0; i + 1 < kv->len; i += 2)
-      if (strcmp(kv->pdata[i], key) == 0)
-        return g_strdup(kv->pdata[i + 1]);
-  }
-  const SimKeySpec *spec = sim_schema_lookup(schema, sec, key);
-  return spec != NULL && spec->def != NULL ? g_strdup(spec->def) : NULL;
-}
-
-/* @text as a number in the unit of type @t (type_unit); FALSE if it does not parse. */
-static gboolean
-text_number(SimKeyType t, const char *text, double *out)
-{
-  int64_t v = 0;
-  SimTime d = 0;
-  char *end = NULL;
-  switch (t) {
-  case SIM_KEY_DURATION:
-    if (!sim_time_parse(text, TRUE, &d, NULL))
-      return FALSE;
-    *out = sim_time_to_s(d);
-    return TRUE;
-  case SIM_KEY_SIZE:
-    if (!sim_size_parse(text, &v, NULL))
-      return FALSE;
-    *out = (double)v;
-    return TRUE;
-  case SIM_KEY_RATE:
-    if (!sim_rate_parse(text, &v, NULL))
-      return FALSE;
-    *out = (double)v;
-    return TRUE;
-  case SIM_KEY_BOOL: {
-    static const char *const yes[] = { "true", "yes", "on", "1" };
-    static const char *const no[] = { "false", "no", "off", "0" };
-    g_autofree char *lower = g_ascii_strdown(text, -1);
-    if (index_in(lower, yes, G_N_ELEMENTS(yes)) >= 0)
-      *out = 1;
-    else if (index_in(lower, no, G_N_ELEMENTS(no)) >= 0)
-      *out = 0;
-    else
-      return FALSE;
-    return TRUE;
-  }
-  default:
-    *out = g_ascii_strtod(text, &end);
-    return end != text && *end == '\0' && isfinite(*out);
-  }
-}
+/* A key's value as a run takes it, and as a coordinate: exp_sweep.h. */
+#define effective_text exp_sweep_effective_text
+#define text_number exp_sweep_text_number
 
 /* ---- checking [plot.NAME] --------------------------------------------------------- */
 
@@ -323,6 +259,8 @@ check_key(const Experiment *e, const char *section, const char *which, gboolean 
 {
   const char *text = sim_config_raw(e->base, section, which);
   g_autofree char *given = g_strstrip(g_strdup(text));
+  if (!numeric && strcmp(given, "variant") == 0)
+    return;   /* one line per variant */
   g_autofree char *ksec = NULL, *key = NULL;
   const SimKeySpec *spec = NULL;
   if (key_split(given, &ksec, &key) && section_is_setting(ksec))
@@ -356,11 +294,20 @@ check_key(const Experiment *e, const char *section, const char *which, gboolean 
   }
   for (guint i = 0; e->variants != NULL && i < e->variants->len; i++) {
     const ExpVariant *v = g_ptr_array_index(e->variants, i);
-    g_autofree char *value = effective_text(v->cfg, e->schema, ksec, key);
-    double x;
-    if (value == NULL || !text_number(spec->type, value, &x))
-      problem(problems, e->base, section, which, "'%s' has no value in variant %s", given,
-              v->name);
+    for (guint pt = 0; pt < e->points->len; pt++) {
+      g_autofree char *value = effective_text(experiment_config(e, i, pt), e->schema, ksec,
+                                              key);
+      double x;
+      if (value != NULL && text_number(spec->type, value, &x))
+        continue;
+      if (e->sweep != NULL)
+        problem(problems, e->base, section, which, "'%s' has no value in variant %s at "
+                "point %u", given, v->name, pt);
+      else
+        problem(problems, e->base, section, which, "'%s' has no value in variant %s", given,
+                v->name);
+      break;
+    }
   }
 }
 
@@ -688,16 +635,45 @@ metric_label(const char *y)
   return g_strdup_printf("%s (s)", y);   /* a sample: seconds */
 }
 
-/* The summary.csv row of (@variant, @metric): mean, ci95 (0 when empty: n < 2), n. */
+/* The point of row @r: its point column, or 0 when the file has none (written before
+ * sweeps: every row is at the one point). */
+static guint
+row_point(const Csv *c, guint r, int pcol)
+{
+  return pcol < 0 ? 0 : (guint)g_ascii_strtoull(csv_field(c, r, pcol), NULL, 10);
+}
+
+/* A series' name: the variant, and the point's values in a sweep. */
+static char *
+series_name(const Experiment *e, const char *variant, guint point)
+{
+  const ExpPoint *pt = g_ptr_array_index(e->points, point);
+  return pt->label[0] != '\0' ? g_strdup_printf("%s %s", variant, pt->label)
+                              : g_strdup(variant);
+}
+
+/* A (variant, point)'s colour: the variant's in the experiment, each point its own in a
+ * sweep; the same in every figure. */
+static guint
+series_color(const Experiment *e, guint vindex, guint point)
+{
+  return vindex * e->points->len + point;
+}
+
+/* The summary.csv row of (@variant, @point, @metric): mean, ci95 (0 when empty: n < 2),
+ * n. */
 typedef struct {
   const Csv *csv;
-  int variant, metric, mean, ci95, n;
+  gboolean swept;
+  int variant, point, metric, mean, ci95, n;
 } Summary;
 
 static gboolean
-summary_open(Summary *s, const Csv *csv, GError **error)
+summary_open(Summary *s, const Experiment *e, const Csv *csv, GError **error)
 {
   s->csv = csv;
+  s->swept = e->sweep != NULL;
+  s->point = index_in("point", (const char *const *)csv->header, csv->ncol);
   return (s->variant = csv_column(csv, "variant", error)) >= 0 &&
          (s->metric = csv_column(csv, "metric", error)) >= 0 &&
          (s->mean = csv_column(csv, "mean", error)) >= 0 &&
@@ -706,11 +682,12 @@ summary_open(Summary *s, const Csv *csv, GError **error)
 }
 
 static gboolean
-summary_get(const Summary *s, const char *variant, const char *metric, double *mean,
-            double *ci95, double *n, GError **error)
+summary_get(const Summary *s, const char *variant, guint point, const char *metric,
+            double *mean, double *ci95, double *n, GError **error)
 {
   for (guint r = 0; r < s->csv->rows->len; r++) {
     if (strcmp(csv_field(s->csv, r, s->variant), variant) != 0 ||
+        row_point(s->csv, r, s->point) != point ||
         strcmp(csv_field(s->csv, r, s->metric), metric) != 0)
       continue;
     *mean = field_number(csv_field(s->csv, r, s->mean));
@@ -720,8 +697,12 @@ summary_get(const Summary *s, const char *variant, const char *metric, double *m
     *n = field_number(csv_field(s->csv, r, s->n));
     return TRUE;
   }
-  g_set_error(error, EXP_PLOT_ERROR, EXP_PLOT_ERROR_INPUT, "%s has no row for variant %s, "
-              "metric %s", s->csv->path, variant, metric);
+  if (s->swept)
+    g_set_error(error, EXP_PLOT_ERROR, EXP_PLOT_ERROR_INPUT, "%s has no row for variant %s, "
+                "point %u, metric %s", s->csv->path, variant, point, metric);
+  else
+    g_set_error(error, EXP_PLOT_ERROR, EXP_PLOT_ERROR_INPUT, "%s has no row for variant %s, "
+                "metric %s", s->csv->path, variant, metric);
   return FALSE;
 }
 
@@ -731,33 +712,38 @@ data_bars(const Experiment *e, const char *dir, Figure *f, GError **error)
   const PlotSpec *p = f->spec;
   g_autoptr(Csv) csv = csv_read(dir, "summary.csv", NULL, error);
   Summary s;
-  if (csv == NULL || !summary_open(&s, csv, error))
+  if (csv == NULL || !summary_open(&s, e, csv, error))
     return FALSE;
-  f->what = g_strdup_printf("%s by variant, mean and 95 %% CI half-width over the "
-                            "replications (summary.csv)", p->y);
+  f->what = g_strdup_printf("%s by variant%s, mean and 95 %% CI half-width over the "
+                            "replications (summary.csv)", p->y,
+                            e->sweep != NULL ? " and point" : "");
   f->columns = "variant mean ci95 n";
   f->title = g_strdup_printf("%s: %s by variant (mean, 95 %% CI)", e->name, p->y);
   f->xlabel = g_strdup("variant");
   f->ylabel = metric_label(p->y);
-  for (guint i = 0; i < p->n_variants; i++) {
-    double mean, ci, n;
-    if (!summary_get(&s, p->variants[i], p->y, &mean, &ci, &n, error))
-      return FALSE;
-    Series *se = series_add(f->series, p->variants[i], p->vindex[i], 1);
-    g_string_append_printf(se->rows, "%s ", p->variants[i]);
-    append_number(se->rows, mean);
-    g_string_append_c(se->rows, ' ');
-    append_number(se->rows, ci);
-    g_string_append_c(se->rows, ' ');
-    append_number(se->rows, n);
-    g_string_append_c(se->rows, '\n');
-  }
+  for (guint i = 0; i < p->n_variants; i++)
+    for (guint pt = 0; pt < e->points->len; pt++) {
+      double mean, ci, n;
+      if (!summary_get(&s, p->variants[i], pt, p->y, &mean, &ci, &n, error))
+        return FALSE;
+      g_autofree char *title = series_name(e, p->variants[i], pt);
+      Series *se = series_add(f->series, title, series_color(e, p->vindex[i], pt), 1);
+      /* a label with spaces is one column to gnuplot when quoted */
+      g_string_append_printf(se->rows, e->sweep != NULL ? "\"%s\" " : "%s ", title);
+      append_number(se->rows, mean);
+      g_string_append_c(se->rows, ' ');
+      append_number(se->rows, ci);
+      g_string_append_c(se->rows, ' ');
+      append_number(se->rows, n);
+      g_string_append_c(se->rows, '\n');
+    }
   return TRUE;
 }
 
 typedef struct {
   double x, mean, ci;
   const char *variant;
+  guint point;
   guint order;
 } LinePoint;
 
@@ -770,80 +756,102 @@ point_cmp(gconstpointer a, gconstpointer b)
   return p->order < q->order ? -1 : p->order > q->order;
 }
 
+/* Each (variant, point) of the summary is a point of the graph, at x = its config's
+ * value of key x; the lines join those sharing the value of key group (or the variant). */
 static gboolean
 data_lines(const Experiment *e, const char *dir, Figure *f, GError **error)
 {
   const PlotSpec *p = f->spec;
   g_autoptr(Csv) csv = csv_read(dir, "summary.csv", NULL, error);
   Summary s;
-  if (csv == NULL || !summary_open(&s, csv, error))
+  if (csv == NULL || !summary_open(&s, e, csv, error))
     return FALSE;
+  gboolean by_variant = p->group != NULL && strcmp(p->group, "variant") == 0;
   g_autofree char *xsec = NULL, *xkey = NULL, *gsec = NULL, *gkey = NULL;
-  if (!key_split(p->x, &xsec, &xkey) || (p->group && !key_split(p->group, &gsec, &gkey)))
+  if (!key_split(p->x, &xsec, &xkey) ||
+      (p->group && !by_variant && !key_split(p->group, &gsec, &gkey)))
     g_assert_not_reached();   /* checked when the experiment loaded */
   const SimKeySpec *xspec = sim_schema_lookup(e->schema, xsec, xkey);
   g_assert(xspec != NULL);
+  guint nv = e->variants->len, np = e->points->len;
   f->what = g_strdup_printf("%s against %s%s%s, mean and 95 %% CI half-width over the "
                             "replications (summary.csv)", p->y, p->x,
                             p->group ? ", one line per " : "", p->group ? p->group : "");
-  f->columns = "x mean ci95 variant";
+  f->columns = e->sweep != NULL ? "x mean ci95 variant point" : "x mean ci95 variant";
   f->title = g_strdup_printf("%s: %s vs %s (mean, 95 %% CI)", e->name, p->y, p->x);
   f->xlabel = g_strdup_printf("%s (%s)", p->x, type_unit(xspec->type));
   f->ylabel = metric_label(p->y);
 
-  /* group values in the order they first appear among all the variants: their colours */
+  /* the line of each (variant, point): its group value, in the order values first
+   * appear among all the variants and points (their colours), or its variant */
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func(g_free);
-  char **vgroup = g_new0(char *, e->variants->len);
-  for (guint v = 0; v < e->variants->len; v++) {
-    const ExpVariant *var = g_ptr_array_index(e->variants, v);
-    char *g = p->group ? effective_text(var->cfg, e->schema, gsec, gkey) : g_strdup("");
-    vgroup[v] = g ? g : g_strdup("(not set)");
-    if (index_in(vgroup[v], (const char *const *)groups->pdata, groups->len) < 0)
-      g_ptr_array_add(groups, g_strdup(vgroup[v]));
-  }
+  g_autoptr(GArray) colors = g_array_new(FALSE, FALSE, sizeof(guint));
+  guint *line_of = g_new0(guint, nv * np);
+  for (guint v = 0; v < nv; v++)
+    for (guint pt = 0; pt < np; pt++) {
+      const ExpVariant *var = g_ptr_array_index(e->variants, v);
+      char *g = by_variant ? g_strdup(var->name)
+                : p->group ? effective_text(experiment_config(e, v, pt), e->schema, gsec, gkey)
+                           : g_strdup("");
+      if (g == NULL)
+        g = g_strdup("(not set)");
+      int at = index_in(g, (const char *const *)groups->pdata, groups->len);
+      if (at < 0) {
+        at = (int)groups->len;
+        g_ptr_array_add(groups, g);
+        guint color = by_variant ? v : (guint)at;
+        g_array_append_val(colors, color);
+      } else {
+        g_free(g);
+      }
+      line_of[v * np + pt] = (guint)at;
+    }
   GArray **points = g_new0(GArray *, groups->len);
   for (guint g = 0; g < groups->len; g++)
     points[g] = g_array_new(FALSE, FALSE, sizeof(LinePoint));
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < p->n_variants; i++) {
-    const ExpVariant *var = g_ptr_array_index(e->variants, p->vindex[i]);
-    LinePoint pt = { .variant = var->name, .order = i };
-    double n;
-    g_autofree char *xtext = effective_text(var->cfg, e->schema, xsec, xkey);
-    if (xtext == NULL || !text_number(xspec->type, xtext, &pt.x)) {
-      g_set_error(error, EXP_PLOT_ERROR, EXP_PLOT_ERROR_INPUT, "variant %s has no number "
-                  "for %s", var->name, p->x);
-      ok = FALSE;
-    } else if (!summary_get(&s, var->name, p->y, &pt.mean, &pt.ci, &n, error)) {
-      ok = FALSE;
-    } else {
-      int g = index_in(vgroup[p->vindex[i]], (const char *const *)groups->pdata, groups->len);
-      g_array_append_val(points[g], pt);
+  for (guint i = 0; ok && i < p->n_variants; i++)
+    for (guint pt = 0; ok && pt < np; pt++) {
+      const ExpVariant *var = g_ptr_array_index(e->variants, p->vindex[i]);
+      LinePoint lp = { .variant = var->name, .point = pt, .order = i * np + pt };
+      double n;
+      g_autofree char *xtext = effective_text(experiment_config(e, p->vindex[i], pt),
+                                              e->schema, xsec, xkey);
+      if (xtext == NULL || !text_number(xspec->type, xtext, &lp.x)) {
+        g_set_error(error, EXP_PLOT_ERROR, EXP_PLOT_ERROR_INPUT, "variant %s has no number "
+                    "for %s", var->name, p->x);
+        ok = FALSE;
+      } else if (!summary_get(&s, var->name, pt, p->y, &lp.mean, &lp.ci, &n, error)) {
+        ok = FALSE;
+      } else {
+        g_array_append_val(points[line_of[p->vindex[i] * np + pt]], lp);
+      }
     }
-  }
   for (guint g = 0; g < groups->len; g++) {
     if (ok && points[g]->len > 0) {
       g_array_sort(points[g], point_cmp);
-      g_autofree char *title = p->group ? g_strdup_printf("%s = %s", p->group,
-                                                          (char *)groups->pdata[g])
-                                        : g_strdup(p->y);
-      Series *se = series_add(f->series, title, g, 1);
+      g_autofree char *title = by_variant ? g_strdup(groups->pdata[g])
+                               : p->group ? g_strdup_printf("%s = %s", p->group,
+                                                            (char *)groups->pdata[g])
+                                          : g_strdup(p->y);
+      Series *se = series_add(f->series, title, g_array_index(colors, guint, g), 1);
       for (guint k = 0; k < points[g]->len; k++) {
-        const LinePoint *pt = &g_array_index(points[g], LinePoint, k);
-        append_number(se->rows, pt->x);
+        const LinePoint *lp = &g_array_index(points[g], LinePoint, k);
+        append_number(se->rows, lp->x);
         g_string_append_c(se->rows, ' ');
-        append_number(se->rows, pt->mean);
+        append_number(se->rows, lp->mean);
         g_string_append_c(se->rows, ' ');
-        append_number(se->rows, pt->ci);
-        g_string_append_printf(se->rows, " %s\n", pt->variant);
+        append_number(se->rows, lp->ci);
+        g_string_append_printf(se->rows, " %s", lp->variant);
+        if (e->sweep != NULL)
+          g_string_append_printf(se->rows, " %u", lp->point);
+        g_string_append_c(se->rows, '\n');
       }
     }
     g_array_free(points[g], TRUE);
   }
   g_free(points);
-  for (guint v = 0; v < e->variants->len; v++)
-    g_free(vgroup[v]);
-  g_free(vgroup);
+  g_free(line_of);
   return ok;
 }
 
@@ -886,6 +894,7 @@ data_cdf(const Experiment *e, const char *dir, Figure *f, GError **error)
   if (csv == NULL)
     return FALSE;
   int vcol = csv_column(csv, "variant", error);
+  int pcol = index_in("point", (const char *const *)csv->header, csv->ncol);
   int kcol = sample ? csv_column(csv, "sample", error) : 0;
   int ycol = csv_column(csv, sample ? "value" : p->y, error);
   if (vcol < 0 || kcol < 0 || ycol < 0)
@@ -899,19 +908,22 @@ data_cdf(const Experiment *e, const char *dir, Figure *f, GError **error)
   f->xlabel = metric_label(p->y);
   f->ylabel = g_strdup_printf("cumulative fraction of %s (0-1)",
                               sample ? "connections" : "runs");
-  for (guint i = 0; i < p->n_variants; i++) {
-    g_autoptr(GArray) values = g_array_new(FALSE, FALSE, sizeof(double));
-    for (guint r = 0; r < csv->rows->len; r++) {
-      if (strcmp(csv_field(csv, r, vcol), p->variants[i]) != 0 ||
-          (sample && strcmp(csv_field(csv, r, kcol), p->y) != 0))
-        continue;
-      double v = field_number(csv_field(csv, r, ycol));
-      if (isfinite(v))
-        g_array_append_val(values, v);
+  for (guint i = 0; i < p->n_variants; i++)
+    for (guint pt = 0; pt < e->points->len; pt++) {
+      g_autoptr(GArray) values = g_array_new(FALSE, FALSE, sizeof(double));
+      for (guint r = 0; r < csv->rows->len; r++) {
+        if (strcmp(csv_field(csv, r, vcol), p->variants[i]) != 0 ||
+            row_point(csv, r, pcol) != pt ||
+            (sample && strcmp(csv_field(csv, r, kcol), p->y) != 0))
+          continue;
+        double v = field_number(csv_field(csv, r, ycol));
+        if (isfinite(v))
+          g_array_append_val(values, v);
+      }
+      g_autofree char *title = series_name(e, p->variants[i], pt);
+      Series *se = series_add(f->series, title, series_color(e, p->vindex[i], pt), 1);
+      append_ecdf(se->rows, values);
     }
-    Series *se = series_add(f->series, p->variants[i], p->vindex[i], 1);
-    append_ecdf(se->rows, values);
-  }
   return TRUE;
 }
 
@@ -937,6 +949,7 @@ data_states(const Experiment *e, const char *dir, Figure *f, GError **error)
   if (csv == NULL)
     return FALSE;
   int vcol = csv_column(csv, "variant", error);
+  int pcol = index_in("point", (const char *const *)csv->header, csv->ncol);
   int tcol = vcol >= 0 ? csv_column(csv, "time", error) : -1;
   if (tcol < 0)
     return FALSE;
@@ -967,11 +980,14 @@ data_states(const Experiment *e, const char *dir, Figure *f, GError **error)
   f->title = g_strdup_printf("%s: connections per state (mean over replications)", e->name);
   f->xlabel = g_strdup("time (s)");
   f->ylabel = g_strdup("connections (count)");
-  for (guint i = 0; i < p->n_variants; i++) {
+  guint np = e->points->len;
+  for (guint k = 0; k < p->n_variants * np; k++) {
+    guint i = k / np, pt = k % np;
     g_autoptr(GHashTable) by_time = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) times = g_ptr_array_new();
     for (guint r = 0; r < csv->rows->len; r++) {
-      if (strcmp(csv_field(csv, r, vcol), p->variants[i]) != 0)
+      if (strcmp(csv_field(csv, r, vcol), p->variants[i]) != 0 ||
+          row_point(csv, r, pcol) != pt)
         continue;
       const char *tt = csv_field(csv, r, tcol);
       StateTime *st = g_hash_table_lookup(by_time, tt);
@@ -991,21 +1007,22 @@ data_states(const Experiment *e, const char *dir, Figure *f, GError **error)
     g_ptr_array_sort(times, state_time_cmp);
     for (guint s = 0; s < ns; s++) {
       const char *state = csv->header[g_array_index(cols, int, s)];
-      g_autofree char *title = p->n_variants > 1 ? g_strdup_printf("%s %s", p->variants[i],
-                                                                   state)
-                                                 : g_strdup(state);
-      Series *se = series_add(f->series, title, p->vindex[i], s + 1);
-      for (guint k = 0; k < times->len; k++) {
-        const StateTime *st = times->pdata[k];
+      g_autofree char *name = series_name(e, p->variants[i], pt);
+      g_autofree char *title = p->n_variants > 1 || np > 1 ? g_strdup_printf("%s %s", name,
+                                                                             state)
+                                                           : g_strdup(state);
+      Series *se = series_add(f->series, title, series_color(e, p->vindex[i], pt), s + 1);
+      for (guint t = 0; t < times->len; t++) {
+        const StateTime *st = times->pdata[t];
         append_number(se->rows, st->t);
         g_string_append_c(se->rows, ' ');
         append_number(se->rows, st->sum[s] / st->n);
         g_string_append_c(se->rows, '\n');
       }
     }
-    for (guint k = 0; k < times->len; k++) {
-      g_free(((StateTime *)times->pdata[k])->sum);
-      g_free(times->pdata[k]);
+    for (guint t = 0; t < times->len; t++) {
+      g_free(((StateTime *)times->pdata[t])->sum);
+      g_free(times->pdata[t]);
     }
   }
   return TRUE;

@@ -7,16 +7,20 @@
  * `cd DIR/figures && gnuplot NAME.gp` makes the images again after an edit) and
  * NAME.png and/or NAME.svg. Images are written under temporary names and renamed once
  * gnuplot has succeeded; .dat and .gp are replaced atomically. Kinds:
- *   bars    per variant, the mean and 95 % CI of metric y (summary.csv)
- *   lines   per variant a point: x = the variant's value of key x, y = mean +- CI95 of
- *           metric y (summary.csv); one line per value of key group, sorted by x
- *   cdf     per variant, the empirical CDF of sample y over all connections of all
- *           replications (samples.csv), or of metric y's per-run values (runs.csv)
- *   states  per variant and state, the mean over replications of the connections in
- *           that state at each sample time (states.csv)
+ *   bars    per variant (and sweep point), the mean and 95 % CI of metric y
+ *           (summary.csv)
+ *   lines   per variant and sweep point a point: x = its config's value of key x, y =
+ *           mean +- CI95 of metric y (summary.csv); one line per value of key group (or
+ *           per variant: group = variant), sorted by x
+ *   cdf     per variant (and point), the empirical CDF of sample y over all connections
+ *           of all replications (samples.csv), or of metric y's per-run values (runs.csv)
+ *   states  per variant (and point) and state, the mean over replications of the
+ *           connections in that state at each sample time (states.csv)
+ * Rows are matched by variant and point (a file without a point column is all point 0,
+ * as folders written before sweeps are).
  * Colours come from one fixed palette indexed by the variant's position in the
- * experiment (lines: by the group value's first appearance), so a variant has the same
- * colour in every figure of the experiment. */
+ * experiment (lines: by the group value's first appearance; in a sweep, by variant and
+ * point), so a variant has the same colour in every figure of the experiment. */
 #pragma once
 
 #include <glib.h>

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -398,6 +399,30 @@ exp_runner_execute(const Experiment *e, const ExpRunnerOptions *opt, ExpRunnerRe
     dir[n - 1] = '\0';
   if (opt->resume ? !folder_resume(e, dir, error) : !folder_create(e, dir, error))
     return EXP_RUNNER_BAD_OUTPUT;
+  /* a shard's folder remembers its slice (the file "shard": "I/N"), so that resuming it
+   * without --shard runs that slice, and with another one is refused */
+  guint shard = opt->shard, shards = opt->shards;
+  g_autofree char *shard_path = g_build_filename(dir, "shard", NULL);
+  g_autofree char *had = NULL;
+  if (opt->resume && g_file_get_contents(shard_path, &had, NULL, NULL)) {
+    guint i = 0, n = 0;
+    if (sscanf(had, "%u/%u", &i, &n) != 2 || i < 1 || i > n ||
+        (shards > 0 && (i != shard || n != shards))) {
+      g_set_error(error, SIM_ERROR, SIM_ERROR_INVALID, "--resume %s: the folder holds shard "
+                  "%s of the runs, not %u/%u", dir, g_strchomp(had), shard, shards);
+      return EXP_RUNNER_BAD_OUTPUT;
+    }
+    shard = i;
+    shards = n;
+  } else if (!opt->resume && shards > 0) {
+    g_autofree char *text = g_strdup_printf("%u/%u\n", shards > 0 ? shard : 0, shards);
+    if (!put(dir, "shard", text, error))
+      return EXP_RUNNER_FAILED;
+  }
+  ExpRunnerOptions local = *opt;
+  local.shard = shard;
+  local.shards = shards;
+  opt = &local;
 
   g_autoptr(GArray) runs = experiment_runs(e);
   g_autoptr(GArray) todo = g_array_new(FALSE, FALSE, sizeof(guint));

@@ -62,6 +62,7 @@ typedef struct {
   gboolean has_prev;
   guint depth;
   guint stack;      /* values on the stack after the code emitted so far */
+  gboolean dotted;  /* a reference may have more than one '.' */
   ExpVerdict *v;
   GError **error;
 } Parser;
@@ -170,6 +171,18 @@ scan_ref(Parser *p, const char *s)
   if (keyword(metric, (int)(q - metric)) != TOK_END)
     return fail_at(p, SIM_ERROR_SYNTAX, metric, "'%.*s' is a keyword, not a name",
                    (int)(q - metric), metric);
+  /* dotted: NAME ("." NAME)*, split at the last '.' */
+  while (p->dotted && *q == '.') {
+    dot = (int)(q - s);
+    metric = q + 1;
+    if (!is_name_start(*metric))
+      return fail_at(p, SIM_ERROR_SYNTAX, metric, "expected a name after '%.*s'",
+                     (int)(metric - s), s);
+    q = scan_name(metric);
+    if (keyword(metric, (int)(q - metric)) != TOK_END)
+      return fail_at(p, SIM_ERROR_SYNTAX, metric, "'%.*s' is a keyword, not a name",
+                     (int)(q - metric), metric);
+  }
   if (*q == '.')
     return fail_at(p, SIM_ERROR_SYNTAX, q,
                    "unexpected '.' after '%.*s'; a reference is VARIANT.METRIC or METRIC",
@@ -470,8 +483,8 @@ verdict_ref_clear(gpointer data)
   g_free(r->metric);
 }
 
-ExpVerdict *
-exp_verdict_parse(const char *text, GError **error)
+static ExpVerdict *
+verdict_parse(const char *text, gboolean dotted, GError **error)
 {
   g_return_val_if_fail(text != NULL, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -481,7 +494,7 @@ exp_verdict_parse(const char *text, GError **error)
   v->refs = g_array_new(FALSE, FALSE, sizeof(VerdictRef));
   g_array_set_clear_func(v->refs, verdict_ref_clear);
 
-  Parser p = { .text = text, .pos = text, .v = v, .error = error };
+  Parser p = { .text = text, .pos = text, .dotted = dotted, .v = v, .error = error };
   if (!lex(&p))
     return NULL;
   if (p.tok.kind == TOK_END) {
@@ -497,6 +510,18 @@ exp_verdict_parse(const char *text, GError **error)
   }
   g_assert(p.stack == 1 && p.depth == 0);
   return g_steal_pointer(&v);
+}
+
+ExpVerdict *
+exp_verdict_parse(const char *text, GError **error)
+{
+  return verdict_parse(text, FALSE, error);
+}
+
+ExpVerdict *
+exp_verdict_parse_dotted(const char *text, GError **error)
+{
+  return verdict_parse(text, TRUE, error);
 }
 
 void

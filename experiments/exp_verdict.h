@@ -37,6 +37,10 @@ typedef struct ExpVerdict ExpVerdict;
  * 64 deep; deeper is a syntax error rather than a risk to the stack. A number too large
  * for a double is SIM_ERROR_RANGE. */
 ExpVerdict *exp_verdict_parse(const char *text, GError **error);
+/* As exp_verdict_parse, for expressions over settings ([sweep] where): a reference is
+ * NAME ("." NAME)*, split at its last '.' ("link.access.up.hold": variant
+ * "link.access.up", metric "hold"). */
+ExpVerdict *exp_verdict_parse_dotted(const char *text, GError **error);
 void exp_verdict_free(ExpVerdict *v);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ExpVerdict, exp_verdict_free)
 

@@ -5,11 +5,13 @@
  * once, each naming file, line, section and key.
  *
  * Precedence of values, lowest first: the schema's defaults (and the TCP preset), the
- * file, the variant's overrides, the command line's --set. */
+ * file, the variant's overrides, the sweep point's values ([sweep], exp_sweep.h, with
+ * --sweep merged in), the command line's --set (which may not name a swept key). */
 #pragma once
 
 #include <stdint.h>
 #include <glib.h>
+#include "exp_sweep.h"
 #include "exp_verdict.h"
 #include "sim_config.h"
 
@@ -44,10 +46,12 @@ typedef struct {
                          * when nothing is swept */
   GPtrArray *configs;   /* SimConfig *, validated: [variant * points->len + point]; NULL
                          * when nothing is swept (the variants' own are used) */
+  ExpSweep *sweep;      /* [sweep] as parsed, --sweep merged in; NULL without */
   GArray *report;       /* guint metric indices (exp_run.h), in table order */
   ExpVerdict *verdict;  /* NULL when the file states none */
   char *expect;         /* its text */
   char **overrides;     /* the --set assignments, as given */
+  char **sweeps;        /* the --sweep assignments, as given */
   uint64_t seed;
   guint replications;
 } Experiment;
@@ -56,6 +60,10 @@ typedef struct {
  * when the file cannot be read; otherwise one SIM_ERROR_INVALID (or SYNTAX) with one
  * line per problem. */
 Experiment *experiment_load(const char *path, const char *const *overrides, GError **error);
+/* The same with @sweeps ("section.key=values", may be NULL), as synack run --sweep gives
+ * them: each adds a swept key or replaces the file's (exp_sweep.h). */
+Experiment *experiment_load_swept(const char *path, const char *const *overrides,
+                                  const char *const *sweeps, GError **error);
 void experiment_free(Experiment *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Experiment, experiment_free)
 
@@ -67,7 +75,8 @@ const SimConfig *experiment_config(const Experiment *e, guint variant, guint poi
 
 /* The whole experiment as INI text: every key with its effective value (the TCP keys
  * under the preset included), the variants as given plus any TCP value a variant's
- * preset changes. Loading it back runs the same experiment. */
+ * preset changes, the sweep with --sweep merged in. Loading it back runs the same
+ * experiment: the same points, the same configs. */
 char *experiment_resolved(const Experiment *e);
 
 G_END_DECLS

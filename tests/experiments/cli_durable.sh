@@ -84,6 +84,14 @@ for i in 1 2 3; do
 done
 n1=$(ls "$work/shard1/runs" | grep -c '\.run$')
 [ "$n1" -eq 4 ] || fail "shard 1/3 ran $n1 runs, not 4"
+# a shard's folder remembers its slice: resumed without --shard it runs no other run
+rm "$work/shard2/runs/three_way.p0.r1.run"
+"$synack" run --resume "$work/shard2" >"$work/shard2.out" 2>&1 ||
+  { fail "resuming a shard failed:"; cat "$work/shard2.out" >&2; }
+grep -q "4 runs (1 now)" "$work/shard2.out" ||
+  { fail "resuming a shard did not run just its missing run:"; cat "$work/shard2.out" >&2; }
+"$synack" run --resume "$work/shard2" --shard 1/3 >"$work/shardx.out" 2>&1
+[ $? -eq 2 ] || fail "resuming a shard as another shard did not exit 2"
 "$synack" merge -o "$work/merged" "$work/shard1" "$work/shard2" "$work/shard3" \
   >"$work/merge.out" 2>&1 || { fail "merge failed:"; cat "$work/merge.out" >&2; }
 same_as_reference "$work/merged" "three shards merged"

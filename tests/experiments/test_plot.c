@@ -1,5 +1,5 @@
 /* Tests for experiments/exp_plot.c: the numbers each kind of figure draws, computed from
- * a small output folder written by hand (exact .dat contents), the figures gnuplot makes
+ * a small output folder written by hand (exact .dat contents; a swept one too), the figures gnuplot makes
  * from it (PNG and SVG, and the kept script run again from figures/), what happens
  * without gnuplot or when it fails, and the load-time messages of bad [plot.NAME]
  * sections, each naming the file, the line, the section and the key. */
@@ -658,6 +658,148 @@ good_plot_sections_load(void)
   remove_tree(dir);
 }
 
+/* ---- a swept folder ----------------------------------------------------------------- */
+
+/* Two variants run at two points (TIME-WAIT 1 s and 2 s); summary.csv has the point
+ * column and the swept key's, its rows out of order. */
+static const char swept_ini[] =
+  "[experiment]\n"
+  "name = swept\n"
+  "\n"
+  "[sweep]\n"
+  "tcp.time_wait = 2s, 1s\n"
+  "\n"
+  "[variant.a]\n"
+  "tcp.handshake = 2\n"
+  "\n"
+  "[variant.b]\n"
+  "tcp.handshake = 3\n"
+  "\n"
+  "[plot.by_variant]\n"
+  "kind = lines\n"
+  "y = conns_opened\n"
+  "x = tcp.time_wait\n"
+  "group = variant\n"
+  "\n"
+  "[plot.by_handshake]\n"
+  "kind = lines\n"
+  "y = conns_opened\n"
+  "x = tcp.time_wait\n"
+  "group = tcp.handshake\n"
+  "variants = b\n"
+  "\n"
+  "[plot.bars]\n"
+  "kind = bars\n"
+  "y = conns_opened\n"
+  "\n"
+  "[plot.runs_cdf]\n"
+  "kind = cdf\n"
+  "y = conns_opened\n"
+  "variants = a\n";
+
+static const char swept_summary_csv[] =
+  "variant,point,tcp.time_wait,metric,unit,n,mean,sd,ci95,min,max\n"
+  "a,1,1s,conns_opened,count,2,4,0,0,4,4\n"
+  "a,0,2s,conns_opened,count,2,5,0.5,0.5,4,6\n"
+  "b,0,2s,conns_opened,count,2,7,0,0,7,7\n"
+  "b,1,1s,conns_opened,count,2,6,0,0,6,6\n";
+
+static const char swept_runs_csv[] =
+  "variant,point,tcp.time_wait,replication,seed,conns_opened\n"
+  "a,0,2s,0,1,4\n"
+  "a,0,2s,1,1,6\n"
+  "a,1,1s,0,1,4\n"
+  "a,1,1s,1,1,4\n";
+
+static void
+assert_swept_data(const char *name, const char *want)
+{
+  g_autofree char *dir = g_dir_make_tmp("synack-plot-XXXXXX", NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  write_file(dir, "config.resolved.ini", swept_ini);
+  write_file(dir, "summary.csv", swept_summary_csv);
+  write_file(dir, "runs.csv", swept_runs_csv);
+  g_autoptr(Experiment) e = folder_experiment(dir);
+  GError *err = NULL;
+  g_autofree char *got = exp_plot_data(e, dir, name, &err);
+  if (err != NULL) {
+    fprintf(stderr, "\n  %s: %s\n", name, err->message);
+    g_error_free(err);
+  }
+  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+  if (strcmp(got, want) != 0) {
+    fprintf(stderr, "\n  %s.dat is\n%s\n  expected\n%s\n", name, got, want);
+    CU_FAIL("wrong figure data");
+  } else {
+    CU_PASS("figure data as expected");
+  }
+  remove_tree(dir);
+}
+
+static void
+swept_lines_have_a_point_per_variant_and_point(void)
+{
+  /* x from each (variant, point)'s config, y from the row of that variant and point */
+  assert_swept_data("by_variant",
+    "# by_variant: conns_opened against tcp.time_wait, one line per variant, mean and 95 % "
+    "CI half-width over the replications (summary.csv)\n"
+    "# columns: x mean ci95 variant point\n"
+    "# a\n"
+    "1 4 0 a 1\n"
+    "2 5 0.5 a 0\n\n\n"
+    "# b\n"
+    "1 6 0 b 1\n"
+    "2 7 0 b 0\n");
+  assert_swept_data("by_handshake",
+    "# by_handshake: conns_opened against tcp.time_wait, one line per tcp.handshake, mean "
+    "and 95 % CI half-width over the replications (summary.csv)\n"
+    "# columns: x mean ci95 variant point\n"
+    "# tcp.handshake = 3\n"
+    "1 6 0 b 1\n"
+    "2 7 0 b 0\n");
+}
+
+static void
+swept_bars_and_cdfs_are_per_variant_and_point(void)
+{
+  assert_swept_data("bars",
+    "# bars: conns_opened by variant and point, mean and 95 % CI half-width over the "
+    "replications (summary.csv)\n"
+    "# columns: variant mean ci95 n\n"
+    "# a tcp.time_wait=2s\n\"a tcp.time_wait=2s\" 5 0.5 2\n\n\n"
+    "# a tcp.time_wait=1s\n\"a tcp.time_wait=1s\" 4 0 2\n\n\n"
+    "# b tcp.time_wait=2s\n\"b tcp.time_wait=2s\" 7 0 2\n\n\n"
+    "# b tcp.time_wait=1s\n\"b tcp.time_wait=1s\" 6 0 2\n");
+  assert_swept_data("runs_cdf",
+    "# runs_cdf: empirical CDF of conns_opened per variant, one value per run (runs.csv)\n"
+    "# columns: value fraction\n"
+    "# a tcp.time_wait=2s\n4 0\n4 0.5\n6 1\n\n\n"
+    "# a tcp.time_wait=1s\n4 0\n4 1\n");
+}
+
+static void
+group_may_be_the_variant_but_not_another_word(void)
+{
+  static const char text[] =
+    "[experiment]\n"
+    "name = bad_group\n"
+    "\n"
+    "[sweep]\n"
+    "tcp.time_wait = 1s, 2s\n"
+    "\n"
+    "[plot.bad]\n"
+    "kind = lines\n"
+    "y = conns_opened\n"
+    "x = tcp.time_wait\n"
+    "group = variants\n";        /* 11 */
+  static const char *const want[] = {
+    "%s:11: [plot.bad] group: 'variants' is not a key (expected section.key, such as "
+    "tcp.time_wait or link.access.up.hold)",
+    NULL,
+  };
+  assert_load_problems(text, want, 1);
+}
+
 void test_plot_register(void);
 void
 test_plot_register(void)
@@ -687,6 +829,12 @@ test_plot_register(void)
       bad_plot_keys_are_named_by_file_line_section_and_key },
     { "plot_checks_that_need_the_variants", plot_checks_that_need_the_variants },
     { "good_plot_sections_load", good_plot_sections_load },
+    { "swept_lines_have_a_point_per_variant_and_point",
+      swept_lines_have_a_point_per_variant_and_point },
+    { "swept_bars_and_cdfs_are_per_variant_and_point",
+      swept_bars_and_cdfs_are_per_variant_and_point },
+    { "group_may_be_the_variant_but_not_another_word",
+      group_may_be_the_variant_but_not_another_word },
     CU_TEST_INFO_NULL,
   };
   test_add_suite("plot", tests);
