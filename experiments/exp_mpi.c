@@ -136,19 +136,6 @@ exp_mpi_init(int *argc, char ***argv, const Experiment *e, int *rank, int *size,
 
 /* ---- a worker rank ---------------------------------------------------------------- */
 
-static const char *
-signal_words(int sig)
-{
-  switch (sig) {               /* as the local pool words them (exp_runner.c) */
-  case SIGABRT: return "SIGABRT: an assertion failed or the run aborted";
-  case SIGSEGV: return "SIGSEGV: an invalid memory access";
-  case SIGKILL: return "SIGKILL: killed, perhaps for want of memory";
-  case SIGFPE:  return "SIGFPE: an arithmetic error";
-  case SIGBUS:  return "SIGBUS: a bus error";
-  default:      return g_strsignal(sig);
-  }
-}
-
 static void
 send_u64s(const guint64 *v, int n, int to, int tag)
 {
@@ -276,7 +263,7 @@ serve_run(const Experiment *e, const ExpRunKey *k, guint64 run, gboolean pcap,
     /* the process died without a word: said as the local pool says it */
     g_autofree char *why = WIFSIGNALED(status)
       ? g_strdup_printf("the run's process was killed by signal %d (%s)", WTERMSIG(status),
-                        signal_words(WTERMSIG(status)))
+                        exp_runner_signal_words(WTERMSIG(status)))
       : g_strdup_printf("the run's process ended with status %d and no result",
                         WEXITSTATUS(status));
     exp_result_write_failure(tmp, e, k, why, NULL);

@@ -176,8 +176,8 @@ typedef struct {
   gboolean pcap;
 } Pool;
 
-static const char *
-signal_words(int sig)
+const char *
+exp_runner_signal_words(int sig)
 {
   switch (sig) {
   case SIGABRT: return "SIGABRT: an assertion failed or the run aborted";
@@ -205,7 +205,7 @@ reap(Pool *p, Slot *s, int status, gboolean stopping)
   if (state == EXP_RESULT_ABSENT) {
     why = WIFSIGNALED(status)
             ? g_strdup_printf("the run's process was killed by signal %d (%s)",
-                              WTERMSIG(status), signal_words(WTERMSIG(status)))
+                              WTERMSIG(status), exp_runner_signal_words(WTERMSIG(status)))
             : g_strdup_printf("the run's process ended with status %d and no result",
                               WEXITSTATUS(status));
     g_autoptr(GError) err = NULL;

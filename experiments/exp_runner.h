@@ -117,6 +117,9 @@ gboolean exp_runner_local_pool(const Experiment *e, const ExpRunnerOptions *opt,
  * failed (its reason in the .failed file and in @error). */
 gboolean exp_runner_run_one(const Experiment *e, const ExpRunKey *k, const char *dir,
                             gboolean pcap, ExpRunLive *live, GError **error);
+/* "SIGABRT: an assertion failed or the run aborted" ...: a signal that ended a run's
+ * process, in words for failures.csv. */
+const char *exp_runner_signal_words(int sig);
 /* Whether @e's runs write captures (opt->pcap, or [trace] pcap in any variant). */
 gboolean exp_runner_wants_pcap(const Experiment *e, const ExpRunnerOptions *opt);
 
