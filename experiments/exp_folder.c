@@ -262,7 +262,7 @@ differences_csv(const Folder *f)
   const Experiment *e = f->e;
   if (e->variants->len < 2)
     return NULL;
-  guint nm = exp_metric_count(), np = e->points->len;
+  guint np = e->points->len;
   GString *out = g_string_new("variant,baseline,point");
   append_sweep_header(out, e);
   g_string_append(out, ",metric,unit,n,mean,sd,ci95,min,max\n");
@@ -286,7 +286,6 @@ differences_csv(const Folder *f)
         g_string_append_printf(out, ",%s,%s", exp_metric(m)->name, exp_metric(m)->unit);
         append_summary(out, &s);
       }
-  (void)nm;
   return g_string_free(out, FALSE);
 }
 
@@ -426,16 +425,6 @@ pcap_path(const Folder *f, guint traced, const ExpRunKey *k)
   return g_strdup_printf("%.*s%s%s", (int)(dot - given), given, suffix, dot);
 }
 
-static gboolean
-put(const char *path, const char *text, gssize len, GError **error)
-{
-  g_autoptr(GError) err = NULL;
-  if (g_file_set_contents(path, text, len, &err))
-    return TRUE;
-  g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot write '%s': %s", path, err->message);
-  return FALSE;
-}
-
 /* Copies the runs' captures to where they go. */
 static gboolean
 write_captures(const Folder *f, GError **error)
@@ -465,7 +454,7 @@ write_captures(const Folder *f, GError **error)
     if (!ok)
       g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot read '%s'", (char *)have->pdata[j]);
     else
-      ok = put(to, bytes, (gssize)len, error);
+      ok = exp_result_put(to, bytes, (gssize)len, error);
   }
   g_ptr_array_free(have, TRUE);
   return ok;
@@ -551,7 +540,7 @@ exp_folder_write(const Experiment *e, const char *dir, const ExpFolderInfo *info
       unlink(path);     /* a kind of file this folder has no rows for (any more) */
       continue;
     }
-    ok = put(path, files[i][1], -1, error);
+    ok = exp_result_put(path, files[i][1], -1, error);
   }
   if (ok)
     ok = write_captures(&f, error);

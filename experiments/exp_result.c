@@ -35,8 +35,8 @@ result_path(const char *dir, const Experiment *e, const ExpRunKey *k, const char
   return g_build_filename(dir, name, NULL);
 }
 
-static gboolean
-put(const char *path, const char *text, gssize len, GError **error)
+gboolean
+exp_result_put(const char *path, const char *text, gssize len, GError **error)
 {
   g_autoptr(GError) err = NULL;
   if (g_file_set_contents(path, text, len, &err))
@@ -79,7 +79,7 @@ exp_result_write(const char *dir, const Experiment *e, const ExpRunKey *k, const
     g_autoptr(GString) rows = g_string_new(NULL);
     kinds[i].rows(record, v->name, k->point, k->replication, rows);
     g_autofree char *path = result_path(dir, e, k, kinds[i].ext);
-    if (rows->len > 0 && !put(path, rows->str, (gssize)rows->len, error))
+    if (rows->len > 0 && !exp_result_put(path, rows->str, (gssize)rows->len, error))
       return FALSE;
   }
   if (pcap && exp_record_has_trace(record)) {
@@ -94,7 +94,7 @@ exp_result_write(const char *dir, const Experiment *e, const ExpRunKey *k, const
   for (guint m = 0; m < exp_metric_count(); m++)
     g_string_append_printf(o, "metric.%s=%.17g\n", exp_metric(m)->name, values[m]);
   g_autofree char *path = result_path(dir, e, k, ".run");
-  return put(path, o->str, (gssize)o->len, error);
+  return exp_result_put(path, o->str, (gssize)o->len, error);
 }
 
 gboolean
@@ -106,7 +106,7 @@ exp_result_write_failure(const char *dir, const Experiment *e, const ExpRunKey *
   g_autofree char *one = g_strdelimit(g_strdup(why), "\n\r", ' ');
   g_autofree char *text = g_strconcat(one, "\n", NULL);
   g_autofree char *path = result_path(dir, e, k, ".failed");
-  return put(path, text, -1, error);
+  return exp_result_put(path, text, -1, error);
 }
 
 ExpResultState

@@ -28,6 +28,10 @@ typedef struct {
 
 void exp_result_clear(ExpResult *r);
 
+/* Writes @len bytes of @text (-1: NUL-terminated) to @path under a temporary name,
+ * then renames it: the file a reader finds is whole. SIM_ERROR_IO naming @path. */
+gboolean exp_result_put(const char *path, const char *text, gssize len, GError **error);
+
 /* "runs/VARIANT.pP.rR" for run @k of @e, relative to the output folder. */
 char *exp_result_stem(const Experiment *e, const ExpRunKey *k);
 

@@ -48,11 +48,7 @@ static gboolean
 put(const char *dir, const char *name, const char *text, GError **error)
 {
   g_autofree char *path = g_build_filename(dir, name, NULL);
-  g_autoptr(GError) err = NULL;
-  if (g_file_set_contents(path, text, -1, &err))
-    return TRUE;
-  g_set_error(error, SIM_ERROR, SIM_ERROR_IO, "cannot write '%s': %s", path, err->message);
-  return FALSE;
+  return exp_result_put(path, text, -1, error);
 }
 
 /* A new folder @dir holding @e's config.resolved.ini; nothing is left if it fails. */

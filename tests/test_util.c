@@ -1,6 +1,8 @@
 /* Shared helpers for synack's CUnit suites. */
 #include "test_util.h"
 
+#include <glib/gstdio.h>
+
 char *
 test_data_path(const char *name)
 {
@@ -57,4 +59,20 @@ test_criticals_release(void)
   g_log_remove_handler("synack", critical_handler);
   critical_handler = 0;
   return criticals;
+}
+
+void
+test_remove_tree(const char *path)
+{
+  if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+      g_autofree char *child = g_build_filename(path, name, NULL);
+      test_remove_tree(child);
+    }
+    g_rmdir(path);
+  } else {
+    g_unlink(path);
+  }
 }

@@ -29,6 +29,10 @@ void test_add_suite(const char *name, const CU_TestInfo *tests);
     g_clear_error(&(err));                                                           \
   } while (0)
 
+/* Removes @path, a file or a folder with everything in it (symbolic links not
+ * followed). */
+void test_remove_tree(const char *path);
+
 /* Path of a file in the source tree's tests/data/ (owned by the caller). */
 char *test_data_path(const char *name);
 

@@ -125,22 +125,6 @@ write_file(const char *dir, const char *name, const char *text)
   CU_ASSERT_FATAL(g_file_set_contents(path, text, -1, NULL));
 }
 
-static void
-remove_tree(const char *path)
-{
-  if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-      g_autofree char *child = g_build_filename(path, name, NULL);
-      remove_tree(child);
-    }
-    g_rmdir(path);
-  } else {
-    g_unlink(path);
-  }
-}
-
 /* A new folder holding config.resolved.ini and the four CSV files above (owned). */
 static char *
 folder_new(void)
@@ -188,7 +172,7 @@ assert_data(const char *name, const char *want)
   } else {
     CU_PASS("figure data as expected");
   }
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 /* ---- the numbers of each kind ------------------------------------------------------- */
@@ -316,7 +300,7 @@ missing_csv_is_an_input_error_naming_it(void)
   CU_ASSERT_PTR_NULL(got);
   CU_ASSERT(g_error_matches(err, EXP_PLOT_ERROR, EXP_PLOT_ERROR_NO_FIGURE));
   g_clear_error(&err);
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 /* ---- the figures -------------------------------------------------------------------- */
@@ -392,7 +376,7 @@ figures_are_png_and_svg_images(void)
   const char *name;
   while (d != NULL && (name = g_dir_read_name(d)) != NULL)
     CU_ASSERT(name[0] != '.');
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void
@@ -414,7 +398,7 @@ kept_script_runs_again_from_the_figures_folder(void)
                          &status, NULL));
   CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   assert_png(dir, "lines.png");
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void
@@ -452,7 +436,7 @@ missing_gnuplot_is_its_own_error_and_keeps_the_scripts(void)
                                        "'#228833']"));
   g_autofree char *png = g_build_filename(dir, "figures", "bars.png", NULL);
   CU_ASSERT_FALSE(g_file_test(png, G_FILE_TEST_EXISTS));
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void
@@ -479,7 +463,7 @@ failing_gnuplot_names_the_figure_and_quotes_it(void)
   const char *name;
   while (d != NULL && (name = g_dir_read_name(d)) != NULL)
     CU_ASSERT(g_str_has_suffix(name, ".gp") || g_str_has_suffix(name, ".dat"));
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void
@@ -499,7 +483,7 @@ missing_folder_and_unknown_figure_are_input_errors(void)
   CU_ASSERT_PTR_NOT_NULL(err ? strstr(err->message, "did you mean 'lines'?") : NULL);
   g_clear_error(&err);
   CU_ASSERT_EQUAL(made->len, 0);
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 /* ---- bad [plot.NAME] sections --------------------------------------------------------- */
@@ -535,7 +519,7 @@ assert_load_problems(const char *text, const char *const *want, guint n_lines)
     CU_FAIL("wrong number of problems");
   }
   g_clear_error(&err);
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void
@@ -655,7 +639,7 @@ good_plot_sections_load(void)
   g_autofree char *dir = folder_new();
   g_autoptr(Experiment) e = folder_experiment(dir);
   CU_ASSERT(exp_plot_declared(e));
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 /* ---- a swept folder ----------------------------------------------------------------- */
@@ -733,7 +717,7 @@ assert_swept_data(const char *name, const char *want)
   } else {
     CU_PASS("figure data as expected");
   }
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void

@@ -14,22 +14,6 @@
 #include <math.h>
 #include <glib/gstdio.h>
 
-static void
-remove_tree(const char *path)
-{
-  if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-      g_autofree char *child = g_build_filename(path, name, NULL);
-      remove_tree(child);
-    }
-    g_rmdir(path);
-  } else {
-    g_unlink(path);
-  }
-}
-
 /* A scratch folder holding @ini as x.ini (and @data as gaps.txt when given). */
 static char *
 scratch(const char *ini, const char *data)
@@ -116,7 +100,7 @@ a_failed_run_is_recorded_and_the_others_go_on(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(summary, "\nplain,0,conns_opened,count,3,20,"));
   CU_ASSERT_PTR_NOT_NULL(strstr(summary, "\ngaps,0,conns_opened,count,0,"));
   exp_runner_result_clear(&res);
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 static void
@@ -150,7 +134,7 @@ stop_keeps_what_finished(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(manifest, "\"complete\": false"));
   CU_ASSERT_PTR_NOT_NULL(strstr(manifest, "\"status\": \"missing\""));
   exp_runner_result_clear(&res);
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 /* differences.csv: each variant minus the first, replication by replication. */
@@ -187,7 +171,7 @@ differences_pair_replications(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(diffs, "\nlonger,gaps,0,"));
   CU_ASSERT_PTR_NULL(strstr(diffs, "\ngaps,gaps,"));
   exp_runner_result_clear(&res);
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 /* Common random numbers: variants that differ only after every connection is over
@@ -242,7 +226,7 @@ result_file_reads_back_exactly(void)
   CU_ASSERT_TRUE(g_file_set_contents(path, "variant=longer\nevents=x\n", -1, NULL));
   CU_ASSERT_FALSE(exp_result_read(dir, e, &k, &r, &err));
   TEST_ASSERT_ERROR(err, SIM_ERROR_INVALID, "longer.p0.r1.run:2: expected key=value");
-  remove_tree(dir);
+  test_remove_tree(dir);
 }
 
 void test_runner_register(void);
